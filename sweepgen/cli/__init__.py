@@ -1,0 +1,69 @@
+"""The `sweepgen` command line. Only this package imports click.
+
+Subcommands live in their own modules and are imported only when run, so that
+`sweepgen --help` and each command pay only for what they use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+import click
+
+from sweepgen import __version__
+
+# command name -> (module under sweepgen.cli, attribute, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "lint": ("lint", "lint", "Check master and runner configs against the schema, with positions."),
+    "full-sweep": ("expand", "full_sweep", "Every job of the matching entries (seed-compatible)."),
+    "test-config": ("expand", "test_config", "The jobs of one entry key (seed-compatible)."),
+    "runner-model-sweep": ("expand", "runner_model_sweep", "One smoke job per entry and node of a runner type."),
+    "runner-sweep": ("expand", "runner_sweep", "One smoke job per node for a model prefix on a runner type."),
+    "custom": ("expand", "custom", "One hand-specified job (seed-compatible)."),
+    "plan": ("plan", "plan", "Per sequence length and model matrices, each under the job limit."),
+    "export": ("export", "export", "The validated configs with every schema default filled in."),
+    "bump-image": ("edit", "bump_image", "Change entries' images, byte-exact."),
+    "set": ("edit", "set_value", "Change any scalar of a config, byte-exact."),
+    "diff": ("diff", "diff", "The jobs a change adds, removes or alters."),
+    "migrate": ("migrate", "migrate", "Upgrade master configs to a newer schema version, byte-exact."),
+}
+
+
+def _available(name: str) -> bool:
+    module = COMMANDS[name][0]
+    return importlib.util.find_spec(f"sweepgen.cli.{module}") is not None
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not _available(cmd_name):
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(f"sweepgen.cli.{module}"), attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sweepgen")
+def cli() -> None:
+    """Schemas, linter, matrix expander and byte-exact editor for benchmark master configs."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return cli.main(args=argv, prog_name="sweepgen")
+    except KeyboardInterrupt:  # pragma: no cover
+        click.echo("interrupted", err=True)
+        sys.exit(130)

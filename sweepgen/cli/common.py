@@ -1,0 +1,56 @@
+"""Pieces shared by the subcommands: schema-version choices, lint-or-stop, error exit."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+
+def version_choices() -> list[str]:
+    """'auto' plus every schema folder, read from disk without importing the engine."""
+    from sweepgen.schemas import schema_root
+
+    names = sorted((p.name for p in schema_root().iterdir() if re.fullmatch(r"v\d+", p.name)),
+                   key=lambda n: int(n[1:]))
+    return ["auto", *names]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One clear line on stderr and a non-zero exit; never a traceback."""
+    click.echo(f"sweepgen: error: {message}", err=True)
+    sys.exit(code)
+
+
+def resolve_format(fmt: str) -> str:
+    if fmt == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return fmt
+
+
+def append_step_summary(markdown: str) -> None:
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(markdown)
+            if not markdown.endswith("\n"):
+                handle.write("\n")
+
+
+def lint_or_stop(files: list[Path], runner_config: str | None, schema_version: str = "auto",
+                 runner_search: bool = True):  # type: ignore[no-untyped-def]
+    """Lint before any expansion or edit; an invalid config stops with the lint report (exit 1)."""
+    from sweepgen.lint import lint_files
+    from sweepgen.reporters import text
+
+    result = lint_files(files, runner_config, schema_version, runner_search=runner_search)
+    if result.errors:
+        click.echo(text(result), err=True, nl=False)
+        fail(f"{result.errors} lint error{'s' if result.errors != 1 else ''} in the configs; nothing was generated")
+    for p in result.problems:
+        click.echo(f"{p.path}:{p.line}:{p.column}: {p.level}: {p.message} [{p.rule}]", err=True)
+    return result

@@ -1,0 +1,116 @@
+"""The x-sweepgen-* keyword vocabulary, implemented once for every schema version.
+
+Each keyword is a jsonschema keyword function. Other tools ignore these keywords,
+so the published schemas stay valid JSON Schema; `schema/README.md` documents them.
+
+Keywords that look beyond one document (x-sweepgen-ref) read the documents they
+refer to from a context variable that `lint` sets for the duration of a run.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any, Iterator
+
+from jsonschema.exceptions import ValidationError
+
+# document kind -> (names that x-sweepgen-ref may match, the file they come from);
+# an absent kind means that document was not found and the rule is skipped
+REFERENCE_SETS: ContextVar[dict[str, tuple[frozenset[str], str]]] = ContextVar("sweepgen_reference_sets", default={})
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def power_of_two(validator: Any, enabled: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if enabled and _is_int(instance) and instance > 0 and instance & (instance - 1):
+        lower = 1 << (instance.bit_length() - 1)
+        yield ValidationError(f"{instance} is not a power of two (nearest: {lower} or {lower * 2})")
+
+
+def less_or_equal(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if not isinstance(instance, dict):
+        return
+    lower, upper = spec["lower"], spec["upper"]
+    lo, hi = instance.get(lower), instance.get(upper)
+    if _is_int(lo) and _is_int(hi) and lo > hi:
+        yield ValidationError(f"{lower} {lo} is greater than {upper} {hi}", path=[upper])
+
+
+def combination(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if not isinstance(instance, dict):
+        return
+    names = spec["properties"]
+    values = [instance.get(n) for n in names]
+    if not all(_is_int(v) for v in values):
+        return
+    allowed = spec["allowed"]
+    if values in list(allowed.values()):
+        return
+    shown = ", ".join(f"{label} ({'/'.join(str(x) for x in pair)})" for label, pair in allowed.items())
+    got = ", ".join(f"{n}={v}" for n, v in zip(names, values))
+    yield ValidationError(f"{got} is not a legal {'/'.join(names)} pair: expected one of {shown}", path=[names[0]])
+
+
+def reference(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if not isinstance(instance, str):
+        return
+    found = REFERENCE_SETS.get().get(spec["document"])
+    if found is None or instance in found[0]:
+        return
+    yield ValidationError(f"'{instance}' is not {spec.get('what', 'declared')} in {found[1]}")
+
+
+def key_prefix(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if not isinstance(instance, dict):
+        return
+    template = spec["template"]
+    for key, entry in instance.items():
+        if not isinstance(entry, dict):
+            continue
+        try:
+            prefix = template.format_map(_Fields(entry))
+        except _Missing:
+            continue
+        if not str(key).startswith(prefix):
+            yield ValidationError(
+                f"entry key '{key}' does not start with '{prefix}' (its model-prefix and precision); "
+                f"check the key, model-prefix and precision",
+                path=[key],
+            )
+
+
+class _Missing(Exception):
+    pass
+
+
+class _Fields(dict):  # type: ignore[type-arg]
+    """str.format_map view of an entry that refuses missing or non-string fields."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def __missing__(self, name: str) -> str:
+        value = self.entry.get(name)
+        if not isinstance(value, str):
+            raise _Missing(name)
+        return value
+
+
+def _annotation(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    return iter(())
+
+
+KEYWORDS = {
+    "x-sweepgen-power-of-two": power_of_two,
+    "x-sweepgen-less-or-equal": less_or_equal,
+    "x-sweepgen-combination": combination,
+    "x-sweepgen-ref": reference,
+    "x-sweepgen-key-prefix": key_prefix,
+    # annotations only: read by the engine and the reporters, never failing by themselves
+    "x-sweepgen-version": _annotation,
+    "x-sweepgen-rule": _annotation,
+    "x-sweepgen-expected": _annotation,
+}

@@ -1,0 +1,166 @@
+"""The lint engine: files in, problems out. Never prints, never exits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schemas
+from .discovery import find_runner_config, is_runner_config
+from .keywords import REFERENCE_SETS
+from .problems import Problem, sort_problems
+from .validation import validate
+from .yamlsource import Document, load_path
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str  # "master-config" or "runner-config"
+    version: str | None  # None when the file could not be read as YAML
+
+
+@dataclass
+class LintResult:
+    problems: list[Problem]
+    files: list[FileReport]
+    notes: list[str] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)
+    runner_config: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.level == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.level == "warning")
+
+    def failed(self, strict: bool = False) -> bool:
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+
+def runner_names(data: Any) -> frozenset[str]:
+    """Runner types and runner nodes of a v1-style runner config."""
+    names: set[str] = set()
+    if isinstance(data, dict):
+        for key, nodes in data.items():
+            names.add(str(key))
+            if isinstance(nodes, list):
+                names.update(n for n in nodes if isinstance(n, str))
+    return frozenset(names)
+
+
+def display_path(path: Path) -> str:
+    """Repository-relative (cwd-relative) when possible, as annotations need."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def lint_files(
+    files: list[Path],
+    runner_config: str | None = None,
+    schema_version: str = "auto",
+    runner_search: bool = True,
+) -> LintResult:
+    """Lint master configs (and the runner config they refer to); all problems, sorted."""
+    problems: list[Problem] = []
+    reports: list[FileReport] = []
+    notes: list[str] = []
+    documents: dict[str, Document] = {}
+    forced = None if schema_version == "auto" else schemas.version(schema_version)
+
+    runner_path = find_runner_config(runner_config, files) if runner_search else (
+        Path(runner_config) if runner_config else None)
+    masters = [f for f in files if not is_runner_config(f)]
+    runner_files = [f for f in files if is_runner_config(f)]
+    if runner_path is not None and all(runner_path.resolve() != f.resolve() for f in runner_files if f.exists()):
+        runner_files.insert(0, runner_path)
+
+    names: tuple[frozenset[str], str] | None = None
+    for rf in runner_files:
+        doc = load_path(rf, display_path(rf))
+        documents[doc.path] = doc
+        problems.extend(doc.problems)
+        version = None
+        if doc.usable:
+            version = forced or _runner_version(doc)
+            problems.extend(validate(doc, version.name, "runner-config"))
+        reports.append(FileReport(doc.path, "runner-config", version.name if version else None))
+        if runner_path is not None and rf.resolve() == runner_path.resolve() and doc.usable:
+            names = (runner_names(doc.data), doc.path)
+    if runner_path is None:
+        notes.append("no runner config found: the unknown-runner rule was skipped")
+    elif names is None:
+        notes.append(f"runner config {display_path(runner_path)} could not be read: the unknown-runner rule was skipped")
+
+    token = REFERENCE_SETS.set({} if names is None else {"runner-config": names})
+    try:
+        first_seen: dict[str, tuple[str, int]] = {}
+        for mf in masters:
+            doc = load_path(mf, display_path(mf))
+            documents[doc.path] = doc
+            problems.extend(doc.problems)
+            version = None
+            if doc.usable:
+                version = forced or schemas.detect(doc.data)
+                problems.extend(validate(doc, version.name, "master-config"))
+                problems.extend(_yaml11_warnings(doc, problems))
+                problems.extend(_cross_file_duplicates(doc, first_seen))
+                newer = schemas.latest()
+                if version.number < newer.number:
+                    notes.append(f"{doc.path} is in the {version.name} format; "
+                                 f"`sweepgen migrate --to {newer.name}` upgrades it")
+            reports.append(FileReport(doc.path, "master-config", version.name if version else None))
+    finally:
+        REFERENCE_SETS.reset(token)
+    return LintResult(sort_problems(problems), reports, notes, documents,
+                      display_path(runner_path) if runner_path else None)
+
+
+def _runner_version(doc: Document) -> schemas.Version:
+    """Runner configs carry no version marker; the newest version whose runner schema accepts it."""
+    candidates = [v for v in schemas.versions() if (v.name, "runner-config") in schemas._documents()]
+    for v in reversed(candidates):
+        if schemas.validator(v.name, "runner-config").is_valid(doc.data):
+            return v
+    return candidates[0]
+
+
+def _yaml11_warnings(doc: Document, already: list[Problem]) -> list[Problem]:
+    if not doc.yaml11_bools:
+        return []
+    taken = {(p.line, p.column) for p in already if p.path == doc.path}
+    out = []
+    for offset in doc.yaml11_bools:
+        line, col = doc.position(offset)
+        if (line, col) in taken:
+            continue
+        word = doc.text[offset:offset + 5].split()[0].rstrip(",}]")
+        out.append(Problem(doc.path, line, col, "yaml11-boolean", "warning",
+                           f"'{word}' is a string in YAML 1.2 but a boolean to YAML 1.1 readers; quote it"))
+    return out
+
+
+def _cross_file_duplicates(doc: Document, first_seen: dict[str, tuple[str, int]]) -> list[Problem]:
+    out = []
+    root = doc.root
+    if root is None or root.kind != "map":
+        return out
+    local: set[str] = set()
+    for key_node, _ in root.value:
+        key = key_node.value if isinstance(key_node.value, str) else str(key_node.value)
+        if key in local:
+            continue  # a duplicate inside one file is reported by the loader
+        local.add(key)
+        line = doc.position(key_node.start)[0]
+        if key in first_seen:
+            other, other_line = first_seen[key]
+            out.append(doc.problem(key_node.start, "duplicate-key",
+                                   f"entry '{key}' is already defined in {other} at line {other_line}"))
+        else:
+            first_seen[key] = (doc.path, line)
+    return out

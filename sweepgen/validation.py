@@ -1,0 +1,248 @@
+"""Schema validation of a loaded document, turned into positioned problems.
+
+Generic over keywords: where a problem points (the key for an unknown key, the
+value for a bad value, the enclosing key for a missing field), its rule id and its
+message are derived from the failing keyword and the schema's own annotations
+(`x-sweepgen-rule`, `x-sweepgen-expected`), never from field names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterable
+
+from . import schemas
+from .problems import Problem
+from .yamlsource import ALIAS, MAP, SEQ, YAML11_BOOLS, Document, Node
+
+_RULES = {
+    "type": "type",
+    "required": "missing-field",
+    "additionalProperties": "unknown-key",
+    "unevaluatedProperties": "unknown-key",
+    "propertyNames": "key-name",
+    "minItems": "empty-list",
+    "minProperties": "empty-mapping",
+    "minimum": "minimum",
+    "exclusiveMinimum": "minimum",
+    "maximum": "maximum",
+    "pattern": "pattern",
+    "format": "format",
+    "enum": "enum",
+    "const": "enum",
+    "uniqueItems": "duplicate-item",
+    "minLength": "empty-string",
+    "oneOf": "one-of",
+    "anyOf": "any-of",
+    "not": "not",
+    "dependentRequired": "missing-field",
+}
+
+_TYPE_NAMES = {
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "boolean": "a boolean (true or false)",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return f"boolean {'true' if value else 'false'}"
+    if isinstance(value, int):
+        return f"integer {value}"
+    if isinstance(value, float):
+        return f"float {value!r}"
+    if isinstance(value, str):
+        return f"string '{value}'" if len(value) <= 60 else f"string '{value[:57]}...'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def validate(doc: Document, version_name: str, kind: str) -> list[Problem]:
+    validator = schemas.validator(version_name, kind)
+    out: list[Problem] = []
+    seen: set[tuple[int, int, str, str]] = set()
+    for error in validator.iter_errors(doc.data):
+        for problem in _problems(doc, error, validator):
+            key = (problem.line, problem.column, problem.rule, problem.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(problem)
+    return out
+
+
+def _leaf(error: Any) -> Any:
+    """For oneOf/anyOf, the most relevant error inside; the error itself otherwise."""
+    from jsonschema.exceptions import best_match
+
+    while error.context:
+        inner = best_match(error.context)
+        if inner is None:
+            break
+        error = inner
+    return error
+
+
+def _problems(doc: Document, error: Any, validator: Any) -> Iterable[Problem]:
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        error = _leaf(error)
+    path = list(error.absolute_path)
+    if _through_alias(doc, path):
+        return
+    keyword = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    spec = error.validator_value
+    rule = schema.get("x-sweepgen-rule") or (spec.get("rule") if isinstance(spec, dict) else None) \
+        or _RULES.get(keyword) or keyword.removeprefix("x-sweepgen-")
+    level = spec.get("level", "error") if isinstance(spec, dict) else "error"
+    where = _where(path)
+
+    if keyword in ("additionalProperties", "unevaluatedProperties") and spec is False:
+        allowed = sorted(schema.get("properties", {}))
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        for extra in instance:
+            if extra in schema.get("properties", {}):
+                continue
+            key_node, _ = doc.node_at(path + [extra])
+            hint = difflib.get_close_matches(str(extra), allowed, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else (
+                f"; expected one of: {', '.join(allowed)}" if allowed else "")
+            msg = f"unknown key '{extra}'{where}{suggestion}"
+            yield _at(doc, key_node, path + [extra], rule, level, msg)
+        return
+
+    if keyword == "required" or keyword == "dependentRequired":
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        names = spec if isinstance(spec, list) else [n for v in spec.values() for n in v]
+        for name in names:
+            if name not in instance:
+                key_node, value_node = doc.node_at(path)
+                anchor = key_node if key_node is not None else value_node
+                yield _at(doc, anchor, path, rule, level, f"missing required field '{name}'{where}")
+        return
+
+    if keyword == "propertyNames":
+        key_node, _ = doc.node_at(path + [error.instance])
+        expected = _expected(error)
+        yield _at(doc, key_node, path + [error.instance], rule, level,
+                  f"key '{error.instance}'{where} is not {expected}")
+        return
+
+    key_node, value_node = doc.node_at(path)
+    node = key_node if isinstance(spec, dict) and spec.get("position") == "key" and key_node else value_node
+    yield _at(doc, node, path, rule, level, _message(error, keyword, spec, path, value_node))
+
+
+def _through_alias(doc: Document, path: list[Any]) -> bool:
+    node = doc.root
+    for step in path:
+        if node is None or node.kind == ALIAS:
+            return node is not None
+        if node.kind == MAP:
+            node = next((v for k, v in node.value if k.value == step), None)
+        elif node.kind == SEQ and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            return False
+    return node is not None and node.kind == ALIAS
+
+
+def _where(path: list[Any]) -> str:
+    if not path:
+        return ""
+    return f" in {format_path(path)}"
+
+
+def format_path(path: list[Any]) -> str:
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif out:
+            out += f".{step}"
+        else:
+            out = str(step)
+    return out
+
+
+def _expected(error: Any) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    for candidate in (schema, schema.get("propertyNames", {})):
+        if isinstance(candidate, dict) and "x-sweepgen-expected" in candidate:
+            return str(candidate["x-sweepgen-expected"])
+        ref = candidate.get("$ref") if isinstance(candidate, dict) else None
+        if ref:
+            target = _resolve_ref(ref)
+            if target and "x-sweepgen-expected" in target:
+                return str(target["x-sweepgen-expected"])
+    return "valid"
+
+
+def _resolve_ref(ref: str) -> dict[str, Any] | None:
+    base, _, pointer = ref.partition("#")
+    for v in schemas.versions():
+        for kind in schemas.KINDS:
+            try:
+                doc = v.schema(kind)
+            except KeyError:
+                continue
+            if doc.get("$id") == base:
+                node: Any = doc
+                for part in pointer.strip("/").split("/") if pointer else []:
+                    node = node.get(part, {}) if isinstance(node, dict) else {}
+                return node if isinstance(node, dict) else None
+    return None
+
+
+def _message(error: Any, keyword: str, spec: Any, path: list[Any], node: Node | None) -> str:
+    field = path[-1] if path and isinstance(path[-1], str) else None
+    subject = f"'{field}'" if field else ("this value" if path else "the document")
+    instance = error.instance
+    if keyword == "type":
+        types = spec if isinstance(spec, list) else [spec]
+        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        msg = f"{subject} must be {expected}, got {describe(instance)}"
+        if "boolean" in types and isinstance(instance, str) and instance in YAML11_BOOLS:
+            msg += f" ('{instance}' is a string in YAML 1.2; write true or false)"
+        elif "integer" in types and isinstance(instance, float) and instance.is_integer():
+            msg += f" (write {int(instance)})"
+        if not path:
+            msg = f"the file must be a mapping of entries, got {describe(instance)}"
+        return msg
+    if keyword in ("minimum", "exclusiveMinimum"):
+        bound = spec if keyword == "minimum" else f"greater than {spec}"
+        return f"{subject} must be at least {bound}, got {instance}" if keyword == "minimum" \
+            else f"{subject} must be {bound}, got {instance}"
+    if keyword == "minItems":
+        return f"{subject} must be a non-empty list" if spec == 1 else f"{subject} needs at least {spec} items"
+    if keyword == "minProperties":
+        return f"{subject} must not be empty" if path else "the file has no entries"
+    if keyword == "minLength":
+        return f"{subject} must not be empty"
+    if keyword in ("pattern", "format"):
+        return f"{subject} must be {_expected(error)}, got {describe(instance)}"
+    if keyword in ("enum", "const"):
+        options = spec if keyword == "enum" else [spec]
+        shown = ", ".join(repr(o) if isinstance(o, str) else str(o).lower() for o in options)
+        return f"{subject} must be one of {shown}, got {describe(instance)}"
+    if keyword == "uniqueItems":
+        return f"{subject} lists the same item twice"
+    if keyword == "not":
+        return f"{subject}: {error.message}"
+    if keyword.startswith("x-sweepgen-"):
+        return error.message
+    return f"{subject}: {error.message}"
+
+
+def _at(doc: Document, node: Node | None, path: list[Any], rule: str, level: str, message: str) -> Problem:
+    offset = node.start if node is not None else 0
+    return doc.problem(offset, rule, message, level)

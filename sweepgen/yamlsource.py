@@ -1,0 +1,432 @@
+"""Loading YAML text into a positioned node tree, and every hazard of doing so.
+
+The C parser (ruamel.yaml.clib, libyaml) delivers events with marks; this module
+builds its own light nodes from them without recursion, so nesting depth, aliases,
+several documents and huge files are problems with a position instead of crashes.
+Scalars are resolved by the YAML 1.2 core schema. Positions are character offsets,
+turned into 1-based line and column only when a problem is reported.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .problems import Problem
+
+MAX_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 64
+
+MAP, SEQ, SCALAR, ALIAS = "map", "seq", "scalar", "alias"
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+# Plain scalars that YAML 1.1 readers (PyYAML, the seed generator) take as booleans.
+YAML11_BOOLS = frozenset(
+    w for base in ("yes", "no", "on", "off", "y", "n") for w in (base, base.capitalize(), base.upper())
+)
+
+_CORE = "tag:yaml.org,2002:"
+
+
+class Node:
+    """One YAML node: a mapping, sequence, scalar or (refused) alias."""
+
+    __slots__ = ("kind", "value", "start", "end", "style", "anchor", "raw", "plain_text")
+
+    def __init__(self, kind: str, value: Any, start: int, end: int, style: str | None = None,
+                 anchor: str | None = None, raw: str | None = None) -> None:
+        self.kind = kind
+        # map: list of (key node, value node); seq: list of nodes; scalar: resolved value
+        self.value = value
+        self.start = start
+        self.end = end
+        self.style = style
+        self.anchor = anchor
+        self.raw = raw
+        self.plain_text = raw if kind == SCALAR and not style else None
+
+    def get(self, key: Any) -> Node | None:
+        if self.kind != MAP:
+            return None
+        for k, v in self.value:
+            if k.kind == SCALAR and k.value == key:
+                return v
+        return None
+
+    def key_node(self, key: Any) -> Node | None:
+        if self.kind != MAP:
+            return None
+        for k, _ in self.value:
+            if k.kind == SCALAR and k.value == key:
+                return k
+        return None
+
+
+@dataclass
+class Document:
+    """A loaded file: its text, its root node and plain value, and load problems."""
+
+    path: str
+    text: str
+    root: Node | None = None
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    # offsets of plain scalars that YAML 1.1 readers take as booleans
+    yaml11_bools: list[int] = field(default_factory=list)
+    _line_starts: list[int] | None = None
+    bom: bool = False
+    usable: bool = True
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset in the text."""
+        if self._line_starts is None:
+            starts = [0]
+            find = self.text.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._line_starts = starts
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def problem(self, offset: int, rule: str, message: str, level: str = "error") -> Problem:
+        line, col = self.position(offset)
+        return Problem(self.path, line, col, rule, level, message)
+
+    def add(self, offset: int, rule: str, message: str, level: str = "error") -> None:
+        self.problems.append(self.problem(offset, rule, message, level))
+
+    def node_at(self, path: Iterator[Any] | tuple[Any, ...] | list[Any]) -> tuple[Node | None, Node | None]:
+        """The (key node, value node) at a JSON path; key node is None for list items and the root."""
+        node = self.root
+        key_node: Node | None = None
+        for step in path:
+            if node is None:
+                return None, None
+            if node.kind == MAP:
+                found = None
+                for k, v in node.value:
+                    if k.kind == SCALAR and _key_text(k.value) == step:
+                        found = (k, v)
+                        break
+                if found is None:
+                    return key_node, node
+                key_node, node = found
+            elif node.kind == SEQ and isinstance(step, int) and 0 <= step < len(node.value):
+                key_node, node = None, node.value[step]
+            else:
+                return key_node, node
+        return key_node, node
+
+
+def _key_text(value: Any) -> Any:
+    return value if isinstance(value, str) else _scalar_str(value)
+
+
+def _scalar_str(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def resolve_plain(text: str) -> Any:
+    """Resolve a plain scalar by the YAML 1.2 core schema."""
+    if text in _NULLS:
+        return None
+    first = text[0]
+    if first in "0123456789-+.":
+        if _INT.match(text):
+            return int(text)
+        if _FLOAT.match(text):
+            return float(text)
+        if _OCT.match(text):
+            return int(text[2:], 8)
+        if _HEX.match(text):
+            return int(text[2:], 16)
+        if _INF.match(text):
+            return float("-inf") if first == "-" else float("inf")
+        if _NAN.match(text):
+            return float("nan")
+        return text
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return text
+
+
+def _resolve_tagged(tag: str, text: str) -> tuple[Any, str | None]:
+    """A scalar with an explicit core tag; returns (value, error message or None)."""
+    name = tag[len(_CORE):] if tag.startswith(_CORE) else None
+    if name == "str":
+        return text, None
+    if name in ("int", "float", "bool", "null"):
+        value = resolve_plain(text)
+        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[name]
+        if isinstance(value, expected) and not (name != "bool" and isinstance(value, bool)):
+            return (float(value) if name == "float" else value), None
+        return text, f"'{text}' is not a valid !!{name}"
+    return text, f"unsupported tag '{tag}': only plain YAML values are allowed"
+
+
+def read_text(path: str | Path, display: str | None = None) -> Document:
+    """Read and decode a file; a problem (not an exception) for anything unreadable."""
+    shown = display if display is not None else str(path)
+    doc = Document(shown, "")
+    try:
+        p = Path(path)
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            doc.usable = False
+            doc.add(0, "file-too-large", f"file is {size} bytes; the limit is {MAX_BYTES} bytes")
+            return doc
+        raw = p.read_bytes()
+    except IsADirectoryError:
+        doc.usable = False
+        doc.problems.append(Problem(shown, 1, 1, "unreadable", "error", "is a directory, not a file"))
+        return doc
+    except OSError as exc:
+        doc.usable = False
+        doc.problems.append(Problem(shown, 1, 1, "unreadable", "error", f"cannot read file: {exc.strerror or exc}"))
+        return doc
+    return decode(raw, shown)
+
+
+def decode(raw: bytes, path: str) -> Document:
+    doc = Document(path, "")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", "replace")
+        doc.text = good
+        line = good.count("\n") + 1
+        col = len(good) - (good.rfind("\n") + 1) + 1
+        doc.usable = False
+        doc.problems.append(Problem(path, line, col, "encoding", "error",
+                                    f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"))
+        return doc
+    doc.text = text
+    doc.bom = text.startswith("\ufeff")
+    return doc
+
+
+def load_path(path: str | Path, display: str | None = None) -> Document:
+    doc = read_text(path, display)
+    if doc.usable:
+        parse(doc)
+    return doc
+
+
+def load_string(text: str, path: str = "<string>") -> Document:
+    doc = Document(path, text, bom=text.startswith("\ufeff"))
+    parse(doc)
+    return doc
+
+
+def _control_char(text: str) -> int:
+    for i, ch in enumerate(text):
+        o = ord(ch)
+        if (o < 0x20 and ch not in "\t\n\r") or 0x7F <= o <= 0x9F or ch in "\ufffe\uffff":
+            return i
+    return -1
+
+
+def parse(doc: Document) -> None:
+    """Parse doc.text into doc.root / doc.data; every fault becomes a problem on doc."""
+    from _ruamel_yaml import CParser  # the C parser: fast, and it gives marks
+
+    text = doc.text
+    if not text.strip().lstrip("\ufeff").strip():
+        doc.usable = False
+        doc.add(0, "empty", "file is empty: expected a mapping of entries")
+        return
+    bad = _control_char(text)
+    if bad >= 0:
+        doc.usable = False
+        doc.add(bad, "syntax", f"control character U+{ord(text[bad]):04X} is not allowed in YAML")
+        return
+    base = 1 if doc.bom else 0
+    parser = CParser(text[base:] if base else text)
+    try:
+        _build(doc, parser, base)
+    except Exception as exc:  # libyaml scanner/parser errors carry marks
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        message = f"{context}: {what}" if context else str(what)
+        offset = _offset_of(text[base:], mark) + base
+        if offset < len(text) and text[offset] == "\t" and "tab" not in message:
+            message += " (a tab; YAML indentation must use spaces)"
+
+        doc.usable = False
+        doc.root = None
+        doc.data = None
+        doc.add(offset, "syntax", f"YAML syntax error: {message}")
+    finally:
+        try:
+            parser.dispose()
+        except Exception:  # pragma: no cover - dispose is best effort
+            pass
+
+
+def _offset_of(text: str, mark: Any) -> int:
+    if mark is None:
+        return 0
+    line, col = getattr(mark, "line", 0), getattr(mark, "column", 0)
+    pos = 0
+    for _ in range(line):
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            break
+        pos = nxt + 1
+    return min(pos + col, len(text))
+
+
+def _build(doc: Document, parser: Any, base: int) -> None:
+    """Turn parser events into nodes and plain values, iteratively."""
+    get_event = parser.get_event
+    documents = 0
+    # stack frames: [node, plain, pending key node or None]
+    stack: list[list[Any]] = []
+    root: Node | None = None
+    anchors_seen = False
+    yaml11 = doc.yaml11_bools
+    problems = doc.problems
+    while True:
+        event = get_event()
+        name = type(event).__name__
+        if name == "ScalarEvent":
+            sm = event.start_mark
+            start = sm.index + base
+            style = event.style or None
+            text = event.value
+            tag = event.tag
+            if style is None and (tag is None or tag == "!") and event.implicit[0]:
+                value = resolve_plain(text)
+                if value.__class__ is str and text in YAML11_BOOLS:
+                    yaml11.append(start)
+            elif tag is not None and tag != "!":
+                value, err = _resolve_tagged(tag, text)
+                if err:
+                    doc.add(start, "tag", err)
+            else:
+                value = text
+            if event.anchor is not None:
+                anchors_seen = True
+                doc.add(start, "anchor", f"anchor '&{event.anchor}' is not allowed: write values out in full")
+            node = Node(SCALAR, value, start, event.end_mark.index + base, style, event.anchor, text)
+            plain: Any = value
+        elif name == "MappingStartEvent" or name == "SequenceStartEvent":
+            start = event.start_mark.index + base
+            if event.anchor is not None:
+                anchors_seen = True
+                doc.add(start, "anchor", f"anchor '&{event.anchor}' is not allowed: write values out in full")
+            tag = event.tag
+            if tag is not None and tag not in ("!", _CORE + "map", _CORE + "seq"):
+                doc.add(start, "tag", f"unsupported tag '{tag}': only plain YAML values are allowed")
+            if len(stack) >= MAX_DEPTH:
+                doc.usable = False
+                doc.root = None
+                doc.data = None
+                doc.add(start, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+                return
+            if name == "MappingStartEvent":
+                node = Node(MAP, [], start, start, "flow" if event.flow_style else None, event.anchor)
+                stack.append([node, {}, None])
+            else:
+                node = Node(SEQ, [], start, start, "flow" if event.flow_style else None, event.anchor)
+                stack.append([node, [], None])
+            continue
+        elif name == "MappingEndEvent" or name == "SequenceEndEvent":
+            node, plain, _ = stack.pop()
+            node.end = event.end_mark.index + base
+        elif name == "AliasEvent":
+            anchors_seen = True
+            start = event.start_mark.index + base
+            doc.add(start, "alias", f"alias '*{event.anchor}' is not allowed: write values out in full")
+            node = Node(ALIAS, None, start, event.end_mark.index + base, None, event.anchor)
+            plain = None
+        elif name == "DocumentStartEvent":
+            documents += 1
+            if documents > 1:
+                doc.add(event.start_mark.index + base, "multiple-documents",
+                        "a config file holds one YAML document; found another one here")
+                doc.usable = False
+                doc.root = None
+                doc.data = None
+                return
+            continue
+        elif name == "StreamEndEvent":
+            break
+        else:  # StreamStart, DocumentEnd
+            continue
+
+        if not stack:
+            root = node
+            doc.root = node
+            doc.data = plain
+            continue
+        frame = stack[-1]
+        parent = frame[0]
+        if parent.kind == SEQ:
+            parent.value.append(node)
+            frame[1].append(plain)
+        elif frame[2] is None:
+            frame[2] = node
+        else:
+            key_node = frame[2]
+            frame[2] = None
+            parent.value.append((key_node, node))
+            key = key_node.value
+            if key_node.kind != SCALAR:
+                doc.add(key_node.start, "key-type", "a mapping key must be a plain string, not a collection")
+                continue
+            if key.__class__ is not str:
+                key = _scalar_str(key)
+            mapping = frame[1]
+            if key in mapping:
+                first = None
+                for k, _ in parent.value[:-1]:
+                    if k.kind == SCALAR and _key_text(k.value) == key:
+                        first = k
+                        break
+                where = f" (first at line {doc.position(first.start)[0]})" if first is not None else ""
+                doc.add(key_node.start, "duplicate-key", f"duplicate key '{key}'{where}")
+                continue
+            mapping[key] = plain
+    if root is None:
+        doc.usable = False
+        doc.add(0, "empty", "file holds no YAML document: expected a mapping of entries")
+    elif anchors_seen:
+        doc.usable = True  # reported; aliases resolve to nothing, so no expansion can blow up
+
+
+def iter_scalars(node: Node) -> Iterator[Node]:
+    """Every scalar node below node, in document order (no recursion)."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if n.kind == SCALAR:
+            yield n
+        elif n.kind == SEQ:
+            todo.extend(reversed(n.value))
+        elif n.kind == MAP:
+            for k, v in reversed(n.value):
+                todo.append(v)
+                todo.append(k)
