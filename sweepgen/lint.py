@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schemas
+from . import fastcheck, schemas
 from .discovery import find_runner_config, is_runner_config
 from .keywords import REFERENCE_SETS
 from .problems import Problem, sort_problems
@@ -88,7 +88,8 @@ def lint_files(
         version = None
         if doc.usable:
             version = forced or _runner_version(doc)
-            problems.extend(validate(doc, version.name, "runner-config"))
+            if not fastcheck.accepts(version.name, "runner-config", doc.data):
+                problems.extend(validate(doc, version.name, "runner-config"))
         reports.append(FileReport(doc.path, "runner-config", version.name if version else None))
         if runner_path is not None and rf.resolve() == runner_path.resolve() and doc.usable:
             names = (runner_names(doc.data), doc.path)
@@ -107,7 +108,8 @@ def lint_files(
             version = None
             if doc.usable:
                 version = forced or schemas.detect(doc.data)
-                problems.extend(validate(doc, version.name, "master-config"))
+                if not fastcheck.accepts(version.name, "master-config", doc.data):
+                    problems.extend(validate(doc, version.name, "master-config"))
                 problems.extend(_yaml11_warnings(doc, problems))
                 problems.extend(_cross_file_duplicates(doc, first_seen))
                 newer = schemas.latest()

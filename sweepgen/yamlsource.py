@@ -42,7 +42,7 @@ _CORE = "tag:yaml.org,2002:"
 class Node:
     """One YAML node: a mapping, sequence, scalar or (refused) alias."""
 
-    __slots__ = ("kind", "value", "start", "end", "style", "anchor", "raw", "plain_text")
+    __slots__ = ("kind", "value", "start", "end", "style", "anchor", "raw")
 
     def __init__(self, kind: str, value: Any, start: int, end: int, style: str | None = None,
                  anchor: str | None = None, raw: str | None = None) -> None:
@@ -54,7 +54,6 @@ class Node:
         self.style = style
         self.anchor = anchor
         self.raw = raw
-        self.plain_text = raw if kind == SCALAR and not style else None
 
     def get(self, key: Any) -> Node | None:
         if self.kind != MAP:
@@ -239,12 +238,13 @@ def load_string(text: str, path: str = "<string>") -> Document:
     return doc
 
 
+# C0 controls other than tab/LF/CR, DEL, C1 controls, and the non-characters: never valid YAML
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
 def _control_char(text: str) -> int:
-    for i, ch in enumerate(text):
-        o = ord(ch)
-        if (o < 0x20 and ch not in "\t\n\r") or 0x7F <= o <= 0x9F or ch in "\ufffe\uffff":
-            return i
-    return -1
+    found = _CONTROL.search(text)
+    return found.start() if found else -1
 
 
 def parse(doc: Document) -> None:
@@ -299,26 +299,34 @@ def _offset_of(text: str, mark: Any) -> int:
 
 
 def _build(doc: Document, parser: Any, base: int) -> None:
-    """Turn parser events into nodes and plain values, iteratively."""
+    """Turn parser events into nodes and plain values, iteratively (hot path: keep it lean)."""
+    from ruamel.yaml import events as ev
+
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+    map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
+    doc_start, stream_end = ev.DocumentStartEvent, ev.StreamEndEvent
     get_event = parser.get_event
+    cache = _PLAIN_CACHE
+    yaml11 = doc.yaml11_bools
     documents = 0
-    # stack frames: [node, plain, pending key node or None]
+    # stack frames: [node, plain container, pending key node or None]
     stack: list[list[Any]] = []
     root: Node | None = None
-    anchors_seen = False
-    yaml11 = doc.yaml11_bools
-    problems = doc.problems
+    plain: Any
     while True:
         event = get_event()
-        name = type(event).__name__
-        if name == "ScalarEvent":
-            sm = event.start_mark
-            start = sm.index + base
+        cls = event.__class__
+        if cls is scalar_event:
+            start = event.start_mark.index + base
             style = event.style or None
             text = event.value
             tag = event.tag
             if style is None and (tag is None or tag == "!") and event.implicit[0]:
-                value = resolve_plain(text)
+                try:
+                    value = cache[text]
+                except KeyError:
+                    value = cache[text] = resolve_plain(text)
                 if value.__class__ is str and text in YAML11_BOOLS:
                     yaml11.append(start)
             elif tag is not None and tag != "!":
@@ -327,16 +335,16 @@ def _build(doc: Document, parser: Any, base: int) -> None:
                     doc.add(start, "tag", err)
             else:
                 value = text
-            if event.anchor is not None:
-                anchors_seen = True
-                doc.add(start, "anchor", f"anchor '&{event.anchor}' is not allowed: write values out in full")
-            node = Node(SCALAR, value, start, event.end_mark.index + base, style, event.anchor, text)
-            plain: Any = value
-        elif name == "MappingStartEvent" or name == "SequenceStartEvent":
+            anchor = event.anchor
+            if anchor is not None:
+                doc.add(start, "anchor", f"anchor '&{anchor}' is not allowed: write values out in full")
+            node = Node(SCALAR, value, start, event.end_mark.index + base, style, anchor, text)
+            plain = value
+        elif cls is map_start or cls is seq_start:
             start = event.start_mark.index + base
-            if event.anchor is not None:
-                anchors_seen = True
-                doc.add(start, "anchor", f"anchor '&{event.anchor}' is not allowed: write values out in full")
+            anchor = event.anchor
+            if anchor is not None:
+                doc.add(start, "anchor", f"anchor '&{anchor}' is not allowed: write values out in full")
             tag = event.tag
             if tag is not None and tag not in ("!", _CORE + "map", _CORE + "seq"):
                 doc.add(start, "tag", f"unsupported tag '{tag}': only plain YAML values are allowed")
@@ -346,23 +354,21 @@ def _build(doc: Document, parser: Any, base: int) -> None:
                 doc.data = None
                 doc.add(start, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
                 return
-            if name == "MappingStartEvent":
-                node = Node(MAP, [], start, start, "flow" if event.flow_style else None, event.anchor)
-                stack.append([node, {}, None])
+            flow = "flow" if event.flow_style else None
+            if cls is map_start:
+                stack.append([Node(MAP, [], start, start, flow, anchor), {}, None])
             else:
-                node = Node(SEQ, [], start, start, "flow" if event.flow_style else None, event.anchor)
-                stack.append([node, [], None])
+                stack.append([Node(SEQ, [], start, start, flow, anchor), [], None])
             continue
-        elif name == "MappingEndEvent" or name == "SequenceEndEvent":
+        elif cls is map_end or cls is seq_end:
             node, plain, _ = stack.pop()
             node.end = event.end_mark.index + base
-        elif name == "AliasEvent":
-            anchors_seen = True
+        elif cls is alias_event:
             start = event.start_mark.index + base
             doc.add(start, "alias", f"alias '*{event.anchor}' is not allowed: write values out in full")
             node = Node(ALIAS, None, start, event.end_mark.index + base, None, event.anchor)
             plain = None
-        elif name == "DocumentStartEvent":
+        elif cls is doc_start:
             documents += 1
             if documents > 1:
                 doc.add(event.start_mark.index + base, "multiple-documents",
@@ -372,19 +378,18 @@ def _build(doc: Document, parser: Any, base: int) -> None:
                 doc.data = None
                 return
             continue
-        elif name == "StreamEndEvent":
+        elif cls is stream_end:
             break
         else:  # StreamStart, DocumentEnd
             continue
 
         if not stack:
-            root = node
-            doc.root = node
+            root = doc.root = node
             doc.data = plain
             continue
         frame = stack[-1]
         parent = frame[0]
-        if parent.kind == SEQ:
+        if parent.kind is SEQ:
             parent.value.append(node)
             frame[1].append(plain)
         elif frame[2] is None:
@@ -393,28 +398,30 @@ def _build(doc: Document, parser: Any, base: int) -> None:
             key_node = frame[2]
             frame[2] = None
             parent.value.append((key_node, node))
-            key = key_node.value
-            if key_node.kind != SCALAR:
+            if key_node.kind is not SCALAR:
                 doc.add(key_node.start, "key-type", "a mapping key must be a plain string, not a collection")
                 continue
+            key = key_node.value
             if key.__class__ is not str:
                 key = _scalar_str(key)
             mapping = frame[1]
             if key in mapping:
-                first = None
-                for k, _ in parent.value[:-1]:
-                    if k.kind == SCALAR and _key_text(k.value) == key:
-                        first = k
-                        break
-                where = f" (first at line {doc.position(first.start)[0]})" if first is not None else ""
-                doc.add(key_node.start, "duplicate-key", f"duplicate key '{key}'{where}")
+                _duplicate(doc, parent, key_node, key)
                 continue
             mapping[key] = plain
     if root is None:
         doc.usable = False
         doc.add(0, "empty", "file holds no YAML document: expected a mapping of entries")
-    elif anchors_seen:
-        doc.usable = True  # reported; aliases resolve to nothing, so no expansion can blow up
+
+
+# plain scalar text -> resolved value; scalars repeat a lot (keys, small numbers)
+_PLAIN_CACHE: dict[str, Any] = {}
+
+
+def _duplicate(doc: Document, parent: Node, key_node: Node, key: str) -> None:
+    first = next((k for k, _ in parent.value[:-1] if k.kind == SCALAR and _key_text(k.value) == key), None)
+    where = f" (first at line {doc.position(first.start)[0]})" if first is not None else ""
+    doc.add(key_node.start, "duplicate-key", f"duplicate key '{key}'{where}")
 
 
 def iter_scalars(node: Node) -> Iterator[Node]:
