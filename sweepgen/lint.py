@@ -80,6 +80,10 @@ def lint_files(
     if runner_path is not None and all(runner_path.resolve() != f.resolve() for f in runner_files if f.exists()):
         runner_files.insert(0, runner_path)
 
+    master_docs = [load_path(mf, display_path(mf)) for mf in masters]
+    master_versions = [forced or schemas.detect(d.data) if d.usable else None for d in master_docs]
+    served = max((v for v in master_versions if v is not None), key=lambda v: v.number, default=None)
+
     names: tuple[frozenset[str], str] | None = None
     for rf in runner_files:
         doc = load_path(rf, display_path(rf))
@@ -87,7 +91,7 @@ def lint_files(
         problems.extend(doc.problems)
         version = None
         if doc.usable:
-            version = forced or _runner_version(doc)
+            version = forced or _runner_version(doc, served)
             if not fastcheck.accepts(version.name, "runner-config", doc.data):
                 problems.extend(validate(doc, version.name, "runner-config"))
         reports.append(FileReport(doc.path, "runner-config", version.name if version else None))
@@ -101,21 +105,18 @@ def lint_files(
     token = REFERENCE_SETS.set({} if names is None else {"runner-config": names})
     try:
         first_seen: dict[str, tuple[str, int]] = {}
-        for mf in masters:
-            doc = load_path(mf, display_path(mf))
+        newest = schemas.latest()
+        for doc, version in zip(master_docs, master_versions):
             documents[doc.path] = doc
             problems.extend(doc.problems)
-            version = None
-            if doc.usable:
-                version = forced or schemas.detect(doc.data)
+            if version is not None:
                 if not fastcheck.accepts(version.name, "master-config", doc.data):
                     problems.extend(validate(doc, version.name, "master-config"))
                 problems.extend(_yaml11_warnings(doc, problems))
                 problems.extend(_cross_file_duplicates(doc, first_seen))
-                newer = schemas.latest()
-                if version.number < newer.number:
+                if version.number < newest.number:
                     notes.append(f"{doc.path} is in the {version.name} format; "
-                                 f"`sweepgen migrate --to {newer.name}` upgrades it")
+                                 f"`sweepgen migrate --to {newest.name}` upgrades it")
             reports.append(FileReport(doc.path, "master-config", version.name if version else None))
     finally:
         REFERENCE_SETS.reset(token)
@@ -123,11 +124,15 @@ def lint_files(
                       display_path(runner_path) if runner_path else None)
 
 
-def _runner_version(doc: Document) -> schemas.Version:
-    """Runner configs carry no version marker; the newest version whose runner schema accepts it."""
+def _runner_version(doc: Document, served: schemas.Version | None) -> schemas.Version:
+    """Runner configs carry no version marker: the version of the master configs they serve
+    when its runner schema has one, else the newest version whose runner schema accepts it."""
     candidates = [v for v in schemas.versions() if (v.name, "runner-config") in schemas._documents()]
+    if served is not None and served in candidates:
+        return served
     for v in reversed(candidates):
-        if schemas.validator(v.name, "runner-config").is_valid(doc.data):
+        if fastcheck.accepts(v.name, "runner-config", doc.data) or \
+                schemas.validator(v.name, "runner-config").is_valid(doc.data):
             return v
     return candidates[0]
 
