@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from typing import Any, Callable
+from urllib.parse import urljoin
 
 Check = Callable[[Any], bool]
 
@@ -107,7 +108,7 @@ class _Compiler:
             uri = ref
         resolver = self.registry.resolver(base_uri=base)
         resolved = resolver.lookup(uri)
-        target_base = uri.split("#", 1)[0] or base
+        target_base = urljoin(base, uri).split("#", 1)[0] or base  # a relative $ref (../v1/...) too
         return resolved.contents, target_base
 
     def _checks(self, s: dict[str, Any], base: str) -> list[Check]:

@@ -113,4 +113,6 @@ KEYWORDS = {
     "x-sweepgen-version": _annotation,
     "x-sweepgen-rule": _annotation,
     "x-sweepgen-expected": _annotation,
+    "x-sweepgen-level": _annotation,
+    "x-sweepgen-migrate": _annotation,
 }

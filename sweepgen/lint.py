@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,9 +115,11 @@ def lint_files(
                     problems.extend(validate(doc, version.name, "master-config"))
                 problems.extend(_yaml11_warnings(doc, problems))
                 problems.extend(_cross_file_duplicates(doc, first_seen))
-                if version.number < newest.number:
-                    notes.append(f"{doc.path} is in the {version.name} format; "
-                                 f"`sweepgen migrate --to {newest.name}` upgrades it")
+                shape = version if forced is None else schemas.detect(doc.data)
+                if shape.number < newest.number:
+                    notes.append(f"{doc.path} is in the {shape.name} format (the latest is {newest.name}); "
+                                 f"`sweepgen migrate --to {newest.name} --config-files {shlex.quote(doc.path)}` "
+                                 f"upgrades it in place")
             reports.append(FileReport(doc.path, "master-config", version.name if version else None))
     finally:
         REFERENCE_SETS.reset(token)

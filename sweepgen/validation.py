@@ -9,7 +9,9 @@ message are derived from the failing keyword and the schema's own annotations
 from __future__ import annotations
 
 import difflib
+from functools import cache
 from typing import Any, Iterable
+from urllib.parse import urljoin
 
 from . import schemas
 from .problems import Problem
@@ -80,6 +82,86 @@ def validate(doc: Document, version_name: str, kind: str) -> list[Problem]:
     return out
 
 
+def _presence_fields(schema: Any) -> list[str] | None:
+    """The field names a schema tests for presence, or None when it tests anything else.
+
+    A `oneOf` of such branches is a choice between sets of fields (a range or a list),
+    which deserves a message about the choice rather than about one branch.
+    """
+    if not isinstance(schema, dict):
+        return None
+    names: list[str] = []
+    for keyword, value in schema.items():
+        if keyword == "required" and isinstance(value, list):
+            names.extend(value)
+        elif keyword in ("anyOf", "allOf", "oneOf") and isinstance(value, list):
+            for branch in value:
+                inner = _presence_fields(branch)
+                if inner is None:
+                    return None
+                names.extend(inner)
+        elif keyword not in ("description", "title", "$comment") and not keyword.startswith("x-sweepgen-"):
+            return None
+    return list(dict.fromkeys(names))
+
+
+def _choice(doc: Document, error: Any, validator: Any, rule: str | None, level: str) -> list[Problem] | None:
+    """Problems for a failed oneOf whose branches only test which fields are present."""
+    branches = [_presence_fields(b) for b in error.validator_value]
+    instance = error.instance
+    if not isinstance(instance, dict) or any(b is None for b in branches):
+        return None
+    path = list(error.absolute_path)
+    where = _where(path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    expected = schema.get("x-sweepgen-expected") or " or ".join(
+        " and ".join(f"'{n}'" for n in names or []) for names in branches)
+    matched = [names for names, branch in zip(branches, error.validator_value)
+               if validator.evolve(schema=branch).is_valid(instance)]
+    if not matched:
+        key_node, value_node = doc.node_at(path)
+        anchor = key_node if key_node is not None else value_node
+        return [_at(doc, anchor, path, rule or "missing-field", level, f"missing required field{where}: expected {expected}")]
+    # Several alternatives given: point at the one written last, name the one written first.
+    given = sorted(min((_start(doc, path + [n]), n) for n in names or [] if n in instance)
+                   for names in matched if any(n in instance for n in names or []))
+    if len(given) < 2:
+        return None
+    (_, earlier), (_, later) = given[0], given[-1]
+    key_node, _ = doc.node_at(path + [later])
+    return [_at(doc, key_node, path + [later], rule or "conflicting-fields", level,
+                f"'{later}' conflicts with '{earlier}'{where}: expected {expected}")]
+
+
+def _start(doc: Document, path: list[Any]) -> int:
+    key_node, value_node = doc.node_at(path)
+    node = key_node if key_node is not None else value_node
+    return node.start if node is not None else 0
+
+
+def _declared_properties(schema: dict[str, Any]) -> list[str]:
+    """Property names a closed schema declares, itself and through `$ref` / `allOf`.
+
+    Conditional keywords (if, anyOf, oneOf) are left out: what they declare is allowed
+    only when they match, and then jsonschema has not reported the key.
+    """
+    names: list[str] = []
+    todo = [schema]
+    seen: set[int] = set()
+    while todo:
+        current = todo.pop()
+        if not isinstance(current, dict) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        names.extend(current.get("properties", {}))
+        if isinstance(current.get("$ref"), str):
+            target = _resolve_ref(current["$ref"], _base_of(current))
+            if target is not None:
+                todo.append(target)
+        todo.extend(current.get("allOf", []))
+    return list(dict.fromkeys(names))
+
+
 def _leaf(error: Any) -> Any:
     """For oneOf/anyOf, the most relevant error inside; the error itself otherwise."""
     from jsonschema.exceptions import best_match
@@ -93,6 +175,12 @@ def _leaf(error: Any) -> Any:
 
 
 def _problems(doc: Document, error: Any, validator: Any) -> Iterable[Problem]:
+    if error.validator == "oneOf":
+        own = error.schema if isinstance(error.schema, dict) else {}
+        choice = _choice(doc, error, validator, own.get("x-sweepgen-rule"), own.get("x-sweepgen-level", "error"))
+        if choice is not None:
+            yield from choice
+            return
     if error.validator in ("oneOf", "anyOf") and error.context:
         error = _leaf(error)
     path = list(error.absolute_path)
@@ -103,19 +191,25 @@ def _problems(doc: Document, error: Any, validator: Any) -> Iterable[Problem]:
     spec = error.validator_value
     rule = schema.get("x-sweepgen-rule") or (spec.get("rule") if isinstance(spec, dict) else None) \
         or _RULES.get(keyword) or keyword.removeprefix("x-sweepgen-")
-    level = spec.get("level", "error") if isinstance(spec, dict) else "error"
+    level = schema.get("x-sweepgen-level") or (spec.get("level", "error") if isinstance(spec, dict) else "error")
     where = _where(path)
 
     if keyword in ("additionalProperties", "unevaluatedProperties") and spec is False:
-        allowed = sorted(schema.get("properties", {}))
+        declared = schema.get("properties", {}) if keyword == "additionalProperties" else _declared_properties(schema)
+        allowed = sorted(declared)
+        described = schema.get("x-sweepgen-expected")
         instance = error.instance if isinstance(error.instance, dict) else {}
         for extra in instance:
-            if extra in schema.get("properties", {}):
+            if extra in declared:
                 continue
             key_node, _ = doc.node_at(path + [extra])
             hint = difflib.get_close_matches(str(extra), allowed, n=1)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else (
-                f"; expected one of: {', '.join(allowed)}" if allowed else "")
+            if hint:
+                suggestion = f"; did you mean '{hint[0]}'?"
+            elif described:
+                suggestion = f"; expected {described}"
+            else:
+                suggestion = f"; expected one of: {', '.join(allowed)}" if allowed else ""
             msg = f"unknown key '{extra}'{where}{suggestion}"
             yield _at(doc, key_node, path + [extra], rule, level, msg)
         return
@@ -181,31 +275,55 @@ def _expected(error: Any) -> str:
             return str(candidate["x-sweepgen-expected"])
         ref = candidate.get("$ref") if isinstance(candidate, dict) else None
         if ref:
-            target = _resolve_ref(ref)
+            target = _resolve_ref(ref, _base_of(candidate))
             if target and "x-sweepgen-expected" in target:
                 return str(target["x-sweepgen-expected"])
     return "valid"
 
 
-def _resolve_ref(ref: str) -> dict[str, Any] | None:
-    base, _, pointer = ref.partition("#")
-    for v in schemas.versions():
-        for kind in schemas.KINDS:
-            try:
-                doc = v.schema(kind)
-            except KeyError:
-                continue
-            if doc.get("$id") == base:
-                node: Any = doc
-                for part in pointer.strip("/").split("/") if pointer else []:
-                    node = node.get(part, {}) if isinstance(node, dict) else {}
-                return node if isinstance(node, dict) else None
+@cache
+def _bases() -> dict[int, str]:
+    """id() of every object inside a shipped schema document -> that document's $id.
+
+    A `$ref` such as `#/$defs/worker` is relative to the document it is written in, and a
+    jsonschema error carries the subschema but not its document; the documents are loaded
+    once and never change, so identity finds it.
+    """
+    out: dict[int, str] = {}
+    for doc in schemas._documents().values():
+        base = str(doc.get("$id", ""))
+        todo: list[Any] = [doc]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, dict):
+                out[id(node)] = base
+                todo.extend(node.values())
+            elif isinstance(node, list):
+                todo.extend(node)
+    return out
+
+
+def _base_of(schema: dict[str, Any]) -> str:
+    return _bases().get(id(schema), "")
+
+
+def _resolve_ref(ref: str, base: str = "") -> dict[str, Any] | None:
+    """The subschema a `$ref` names, relative to the document with $id `base`."""
+    uri, _, pointer = urljoin(base, ref).partition("#")
+    for doc in schemas._documents().values():
+        if doc.get("$id") == uri:
+            node: Any = doc
+            for part in pointer.strip("/").split("/") if pointer else []:
+                node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
+            return node if isinstance(node, dict) else None
     return None
 
 
 def _message(error: Any, keyword: str, spec: Any, path: list[Any], node: Node | None) -> str:
     field = path[-1] if path and isinstance(path[-1], str) else None
     subject = f"'{field}'" if field else ("this value" if path else "the document")
+    if len(path) >= 2 and isinstance(path[-1], int) and isinstance(path[-2], str):
+        subject = f"'{path[-2]}[{path[-1]}]'"  # an item of a named list
     instance = error.instance
     if keyword == "type":
         types = spec if isinstance(spec, list) else [spec]
@@ -230,6 +348,9 @@ def _message(error: Any, keyword: str, spec: Any, path: list[Any], node: Node | 
         return f"{subject} must not be empty"
     if keyword in ("pattern", "format"):
         return f"{subject} must be {_expected(error)}, got {describe(instance)}"
+    if keyword in ("enum", "const", "not") and isinstance(error.schema, dict) \
+            and "x-sweepgen-expected" in error.schema:
+        return f"{subject} must be {error.schema['x-sweepgen-expected']}, got {describe(instance)}"
     if keyword in ("enum", "const"):
         options = spec if keyword == "enum" else [spec]
         shown = ", ".join(repr(o) if isinstance(o, str) else str(o).lower() for o in options)
