@@ -1,0 +1,466 @@
+"""Byte-exact edits of config files: splice new scalars into the original text.
+
+An edit never loads and dumps a file. It finds each target scalar's character span
+in the parsed node tree, replaces exactly those characters, parses the result again
+and checks that the plain data differs from before in the targeted values only. Then
+it lints the file before and after: the edit may not add a lint problem (see
+`new_problems`). Only then may the caller write it, atomically.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .address import Step, format_address
+from .problems import Problem
+from .scalar_style import DOUBLE, SINGLE, plain_form, render
+from .yamlsource import ALIAS, MAP, SCALAR, SEQ, Document, Node, iter_scalars, load_path, load_string
+
+MERGE_KEY = "<<"
+
+
+class EditError(Exception):
+    """An edit that cannot or must not be made; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One value to set: where (steps from the root), what to call it, and the new value."""
+
+    steps: tuple[Step, ...]
+    label: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Change:
+    """One scalar replaced: its span in the text before, its old and new value and source."""
+
+    target: Target
+    line: int
+    start: int
+    end: int
+    old: Any
+    old_text: str
+    new_text: str
+
+    @property
+    def old_one_line(self) -> str:
+        """The old source text; for a value folded over several lines, its one-line form."""
+        return self.old_text if "\n" not in self.old_text else render(self.old, None, in_flow=False)
+
+
+@dataclass
+class FileEdit:
+    """The planned edit of one file: its text before and after and what changed."""
+
+    path: Path
+    display: str
+    before: Document
+    after: str
+    changes: list[Change] = field(default_factory=list)
+    unchanged: list[Change] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.after != self.before.text
+
+    def diff(self) -> str:
+        """The unified diff of the edit, with a/ and b/ headers as git writes them."""
+        lines = difflib.unified_diff(_lines(self.before.text), _lines(self.after),
+                                     f"a/{self.display}", f"b/{self.display}")
+        out = []
+        for line in lines:
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+        return "".join(out)
+
+    def encoded(self) -> bytes:
+        return self.after.encode("utf-8")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split at LF only, ends kept: CR stays part of a CRLF line, U+2028 is not a break."""
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def display_path(path: Path) -> str:
+    from .lint import display_path as shown
+
+    return shown(path)
+
+
+def load_for_edit(path: Path) -> Document:
+    """The parsed file, or an EditError naming the first reason it cannot be edited."""
+    doc = load_path(path, display_path(path))
+    if not doc.usable or doc.root is None:
+        first = doc.problems[0] if doc.problems else None
+        where = f"{doc.path}:{first.line}:{first.column}: {first.message}" if first else f"{doc.path}: unreadable"
+        raise EditError(f"cannot edit {where}")
+    if doc.root.kind != MAP:
+        raise EditError(f"cannot edit {doc.path}: the top level is not a mapping of entries")
+    return doc
+
+
+def key_text(node: Node) -> str:
+    """A mapping key as the plain data spells it."""
+    return node.value if isinstance(node.value, str) else plain_form(node.value)
+
+
+def entry_keys(doc: Document) -> list[str]:
+    assert doc.root is not None
+    return [key_text(k) for k, _ in doc.root.value if k.kind == SCALAR]
+
+
+def suggest(word: str, candidates: list[str]) -> str:
+    """'; did you mean ...?' with the closest candidates, or nothing."""
+    close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    # Keys of one config look alike; name only those about as close as the best one.
+    ratios = [difflib.SequenceMatcher(None, word, c).ratio() for c in close]
+    close = [c for c, r in zip(close, ratios) if r >= ratios[0] - 0.1]
+    return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+@dataclass(frozen=True)
+class Located:
+    node: Node
+    in_flow: bool
+
+
+def locate(doc: Document, steps: tuple[Step, ...]) -> Located:
+    """The node at steps, or an EditError naming the first step that cannot be taken.
+
+    Anchors on the way are refused: an alias elsewhere would share the change.
+    """
+    node = doc.root
+    assert node is not None
+    in_flow = False
+    for depth, step in enumerate(steps):
+        here = format_address(steps[:depth]) or doc.path
+        _refuse_shared(doc, node, steps[:depth])
+        if node.kind == MAP:
+            if isinstance(step, int):
+                raise EditError(f"{here} is a mapping, not a list: write .key instead of [{step}]")
+            found = [(k, v) for k, v in node.value if k.kind == SCALAR and key_text(k) == step]
+            if not found:
+                raise EditError(_missing_key(doc, node, steps, depth))
+            if len(found) > 1:
+                lines = ", ".join(str(doc.position(k.start)[0]) for k, _ in found)
+                raise EditError(f"key '{step}' appears {len(found)} times in {here} (lines {lines}); "
+                                f"remove the duplicate first")
+            in_flow = in_flow or node.style == "flow"
+            node = found[0][1]
+        elif node.kind == SEQ:
+            if not isinstance(step, int):
+                raise EditError(f"{here} is a list, not a mapping: write [N] instead of .{step}")
+            if step >= len(node.value):
+                count = len(node.value)
+                raise EditError(f"{format_address(steps[:depth + 1])} does not exist: "
+                                f"{here} has {count} item{'s' if count != 1 else ''}")
+            in_flow = in_flow or node.style == "flow"
+            node = node.value[step]
+        else:
+            raise EditError(f"{here} is a single value; it has no {format_address((step,)).lstrip('.')}")
+    _refuse_shared(doc, node, steps)
+    return Located(node, in_flow)
+
+
+def _refuse_shared(doc: Document, node: Node, steps: tuple[Step, ...]) -> None:
+    where = format_address(steps) or doc.path
+    line = doc.position(node.start)[0]
+    if node.kind == ALIAS:
+        raise EditError(f"{where} (line {line}) is an alias (*{node.anchor}) of a value defined elsewhere; "
+                        f"sweepgen edits only values written out in full")
+    if node.anchor is not None:
+        raise EditError(f"{where} (line {line}) carries the anchor &{node.anchor}: aliases of it would change "
+                        f"too; sweepgen edits only values written out in full")
+
+
+def _missing_key(doc: Document, node: Node, steps: tuple[Step, ...], depth: int) -> str:
+    step = str(steps[depth])
+    keys = [key_text(k) for k, _ in node.value if k.kind == SCALAR]
+    if depth == 0:
+        return f"no entry '{step}' in {doc.path}{suggest(step, keys)}"
+    here = format_address(steps[:depth])
+    if MERGE_KEY in keys:
+        return (f"{here} has no '{step}' of its own: it would come from a merge key (<<); "
+                f"sweepgen edits only values written out in full")
+    hint = suggest(step, keys)
+    if not hint and depth == len(steps) - 1:
+        hint = "; sweepgen changes values that exist and adds none"
+    return f"no key '{step}' in {here}{hint}"
+
+
+def _check_scalar(doc: Document, node: Node, steps: tuple[Step, ...]) -> None:
+    label = format_address(steps)
+    line = doc.position(node.start)[0]
+    if node.kind == MAP:
+        raise EditError(f"{label} (line {line}) is a mapping; only single values can be set")
+    if node.kind == SEQ:
+        raise EditError(f"{label} (line {line}) is a list; only single values can be set")
+    if node.style in ("|", ">"):
+        raise EditError(f"{label} (line {line}) is a block scalar ({node.style}); edit it by hand")
+    if doc.text.startswith("!", node.start):
+        raise EditError(f"{label} (line {line}) has an explicit tag; edit it by hand")
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of equal types (True is not 1, 1.0 is not 1); NaN equals NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return a == b or (a != a and b != b)
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+def preferred_quote(doc: Document) -> str:
+    """The quote the file already uses most (double when it uses none), for values that need one."""
+    assert doc.root is not None
+    counts = Counter(n.style for n in iter_scalars(doc.root) if n.style in (SINGLE, DOUBLE))
+    return SINGLE if counts[SINGLE] > counts[DOUBLE] else DOUBLE
+
+
+def plan(path: Path, doc: Document, targets: list[Target]) -> FileEdit:
+    """Splice every target into the text of path, parse the result and verify it; nothing is written."""
+    edit = FileEdit(path, doc.path, doc, doc.text)
+    quote: str | None = None
+    spans: set[int] = set()
+    for target in targets:
+        located = locate(doc, target.steps)
+        node = located.node
+        _check_scalar(doc, node, target.steps)
+        if node.start in spans:
+            continue  # the same value named twice
+        spans.add(node.start)
+        old_text = doc.text[node.start:node.end]
+        line = doc.position(node.start)[0]
+        if same(node.value, target.value):
+            edit.unchanged.append(Change(target, line, node.start, node.end, node.value, old_text, old_text))
+            continue
+        if quote is None:
+            quote = preferred_quote(doc)
+        new_text = render(target.value, node.style, located.in_flow, quote)
+        edit.changes.append(Change(target, line, node.start, node.end, node.value, old_text, new_text))
+    edit.changes.sort(key=lambda c: c.start)
+    edit.after = splice(doc.text, edit.changes)
+    if edit.changed:
+        verify(doc, edit.after, edit.changes)
+    return edit
+
+
+def splice(text: str, changes: list[Change]) -> str:
+    """text with each change's span replaced by its new source; changes sorted, not overlapping."""
+    pieces = []
+    at = 0
+    for c in changes:
+        pieces.append(text[at:c.start])
+        pieces.append(c.new_text)
+        at = c.end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def verify(before: Document, after_text: str, changes: list[Change]) -> Document:
+    """Parse after_text; its data must equal before's with exactly the targeted values replaced."""
+    after = load_string(after_text, before.path)
+    if not after.usable or after.root is None:
+        raise EditError(f"{before.path}: the edited text does not parse; nothing was written "
+                        f"(please report this as a sweepgen bug)")
+    wanted = {c.target.steps: c.target.value for c in changes}
+    todo: list[tuple[Any, Any, tuple[Step, ...]]] = [(before.data, after.data, ())]
+    while todo:
+        old, new, steps = todo.pop()
+        if steps in wanted:
+            if not same(new, wanted.pop(steps)):
+                raise EditError(f"{before.path}: {format_address(steps)} did not read back as the value "
+                                f"set; nothing was written (please report this as a sweepgen bug)")
+            continue
+        if type(old) is not type(new) or (isinstance(old, (dict, list)) and len(old) != len(new)):
+            raise EditError(f"{before.path}: the edit changed {format_address(steps) or 'the document'} "
+                            f"too; nothing was written (please report this as a sweepgen bug)")
+        if isinstance(old, dict):
+            if list(old) != list(new):
+                raise EditError(f"{before.path}: the edit changed the keys of "
+                                f"{format_address(steps) or 'the document'}; nothing was written")
+            todo.extend((old[k], new[k], (*steps, k)) for k in old)
+        elif isinstance(old, list):
+            todo.extend((o, n, (*steps, i)) for i, (o, n) in enumerate(zip(old, new)))
+        elif not same(old, new):
+            raise EditError(f"{before.path}: the edit changed {format_address(steps)} too; nothing was written")
+    if wanted:
+        raise EditError(f"{before.path}: {format_address(next(iter(wanted)))} is not where it was; nothing was written")
+    return after
+
+
+# ---- the lint guard -------------------------------------------------------------------------
+
+def new_problems(edit: FileEdit) -> list[Problem]:
+    """Lint problems the edit would add; empty means the edit does not make the file worse.
+
+    The rule: every problem of the edited text (errors and warnings alike) must already be
+    a problem of the original, with the same rule, level and message at the same line and
+    column. On the edited lines the column is not compared, since a longer or shorter value
+    moves what follows it; lines below a scalar that spanned several lines are compared
+    at their old line numbers. So a clean file stays clean, and a file that was already
+    broken (an older or newer format, say) may be edited as long as nothing is added.
+    """
+    from .discovery import find_runner_config, is_runner_config
+    from .lint import lint_files
+
+    path = edit.path
+    runner = find_runner_config(None, [path])
+    is_runner = is_runner_config(path)
+    shared = None if is_runner or runner is None else str(runner)
+    with tempfile.TemporaryDirectory(prefix="sweepgen-edit-") as folder:
+        copy = Path(folder) / path.name
+        copy.write_bytes(edit.encoded())
+        try:
+            before = lint_files([path], shared, runner_search=is_runner)
+            after = lint_files([copy], shared, runner_search=is_runner)
+        except Exception as exc:  # a lint bug must not let an unchecked edit through
+            raise EditError(f"{edit.display}: could not lint the edit ({type(exc).__name__}: {exc}); "
+                            f"nothing was written") from exc
+        copy_shown = display_path(copy)
+        ranges = _edited_lines(edit)
+        old_keys = Counter(_problem_key(p, edit.display, ranges, before=True) for p in before.problems)
+        added = []
+        for p in after.problems:
+            key = _problem_key(p, copy_shown, ranges, before=False)
+            if old_keys[key] > 0:
+                old_keys[key] -= 1
+            else:
+                added.append(Problem(edit.display if p.path == copy_shown else p.path,
+                                     p.line, p.column, p.rule, p.level, p.message))
+    return added
+
+
+@dataclass(frozen=True)
+class _LineRange:
+    before_first: int
+    before_last: int
+    after_first: int
+    after_last: int
+
+
+def _edited_lines(edit: FileEdit) -> list[_LineRange]:
+    out = []
+    shift = 0  # characters added so far
+    for c in edit.changes:
+        b1, b2 = edit.before.position(c.start)[0], edit.before.position(c.end)[0]
+        a_start = c.start + shift
+        a1 = edit.after.count("\n", 0, a_start) + 1
+        a2 = a1 + c.new_text.count("\n")
+        out.append(_LineRange(b1, b2, a1, a2))
+        shift += len(c.new_text) - (c.end - c.start)
+    return out
+
+
+def _problem_key(p: Problem, edited_path: str, ranges: list[_LineRange], before: bool) -> tuple[Any, ...]:
+    if p.path != edited_path:
+        return ("other", p.path, p.line, p.column, p.rule, p.level, p.message)
+    line, shift = p.line, 0
+    for i, r in enumerate(ranges):
+        first, last = (r.before_first, r.before_last) if before else (r.after_first, r.after_last)
+        if first <= line <= last:
+            return ("edited", i, line - first, p.rule, p.level, p.message)
+        if line > last and not before:
+            shift += (r.before_last - r.before_first) - (r.after_last - r.after_first)
+    return ("line", line + shift, p.column, p.rule, p.level, p.message)
+
+
+# ---- bump-image and set ----------------------------------------------------------------------
+
+def same_image(a: str, b: str) -> bool:
+    """`registry#path:tag` (the enroot spelling) names the same image as `registry/path:tag`."""
+    return a.replace("#", "/", 1) == b.replace("#", "/", 1)
+
+
+def check_image(image: str) -> None:
+    """The reference grammar of the schema; EditError when image does not follow it."""
+    from . import schemas
+
+    validator = schemas.subschema_validator("v1", "master-config", "image")
+    if not validator.is_valid(image):
+        expected = schemas.version("v1").schema("master-config")["$defs"]["image"].get("x-sweepgen-expected")
+        raise EditError(f"'{image}' is not a valid image: expected {expected or 'a container image reference'}")
+
+
+def bump_targets(docs: list[Document], keys: list[str] | None, old_image: str | None,
+                 new_image: str) -> dict[str, list[Target]]:
+    """Per file, the image values to set: the entries named, or those whose image is old_image."""
+    per_file: dict[str, list[Target]] = {d.path: [] for d in docs}
+    if keys is not None:
+        for key in keys:
+            for d in entry_holders(docs, key):
+                per_file[d.path].append(Target((key, "image"), key, new_image))
+        return per_file
+    assert old_image is not None
+    for d in docs:
+        assert d.root is not None
+        for k, entry in d.root.value:
+            image = entry.get("image") if entry.kind == MAP else None
+            if image is not None and image.kind == SCALAR and isinstance(image.value, str) \
+                    and same_image(image.value, old_image):
+                per_file[d.path].append(Target((key_text(k), "image"), key_text(k), new_image))
+    return per_file
+
+
+def images_equal_to(docs: list[Document], image: str) -> int:
+    """How many entries already have exactly this image."""
+    count = 0
+    for d in docs:
+        assert d.root is not None
+        for _, entry in d.root.value:
+            node = entry.get("image") if entry.kind == MAP else None
+            count += node is not None and node.kind == SCALAR and node.value == image
+    return count
+
+
+def entry_holders(docs: list[Document], key: str, address: str | None = None) -> list[Document]:
+    """The files that define entry key; EditError with the closest keys when none does.
+
+    With the address as typed, a bare key that stops at a dot inside a real entry key
+    (`kimik2.5-fp4-b300-vllm.image` read as `kimik2`) gets the bracketed spelling as its hint.
+    """
+    holders = [d for d in docs if key in entry_keys(d)]
+    if not holders:
+        every = [k for d in docs for k in entry_keys(d)]
+        where = docs[0].path if len(docs) == 1 else f"{len(docs)} files"
+        dotted = [k for k in every if "." in k and address is not None and address.startswith(k + ".")]
+        if dotted:
+            longest = max(dotted, key=len)
+            rest = address[len(longest):] if address is not None else ""
+            raise EditError(f"no entry '{key}' in {where}; a key with dots is written in brackets: "
+                            f"{format_address((longest,))}{rest}")
+        raise EditError(f"no entry '{key}' in {where}{suggest(key, every)}")
+    return holders
+
+
+def parse_value(text: str) -> Any:
+    """A command-line VALUE read as one YAML scalar, resolved as the loader resolves the file."""
+    if not text.strip():
+        raise EditError("VALUE is empty: write null for no value, or '\"\"' for an empty string")
+    doc = load_string(text, "VALUE")
+    if doc.problems or doc.root is None:
+        first = doc.problems[0].message if doc.problems else "not a YAML value"
+        raise EditError(f"VALUE {text!r} is not a single YAML value: {first}")
+    if doc.root.kind != SCALAR:
+        raise EditError(f"VALUE {text!r} is a {'mapping' if doc.root.kind == MAP else 'list'}; "
+                        f"only single values can be set")
+    if doc.root.style in ("|", ">"):
+        raise EditError(f"VALUE {text!r} is a block scalar; only single-line values can be set")
+    return doc.root.value
