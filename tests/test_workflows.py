@@ -479,3 +479,20 @@ def test_the_scheduler_plan_job_on_the_project_configs(seq: str, project: Path) 
         assert isinstance(matrix, list)
         planned += len(matrix)
     assert planned == int(written["total"]) > 0
+
+
+def test_the_e2e_plan_job_with_its_own_example(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example of the `command` input, through the plan job's step, fills the job's outputs."""
+    from sweepgen import ghaction
+
+    data = load(WORKFLOWS / "e2e-tests.yml")
+    example = re.search(r"\(e\.g\. (.+)\)$", data["on"]["workflow_dispatch"]["inputs"]["command"]["description"])[1]
+    (step,) = [c for c in GHACTION if c.where.startswith("e2e-tests.yml")]
+    monkeypatch.setenv("SWEEPGEN_COMMAND", example)
+    assert ghaction.main(list(step.argv[3:])) == 0
+    written = read_outputs(project / "GITHUB_OUTPUT")
+    outputs = data["jobs"]["plan"]["outputs"]
+    assert {name: f"${{{{ steps.matrix.outputs.{name} }}}}" for name in outputs} == outputs
+    assert set(outputs) | {"total"} == set(written)
+    assert len(json.loads(written["matrix-1"])) == int(written["total"]) > 0
+    assert written["matrix-2"] == "[]"
