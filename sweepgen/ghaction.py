@@ -294,7 +294,7 @@ def write_summary(markdown: str) -> None:
 # ---------------------------------------------------------------------------- entry point
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m sweepgen.ghaction", description=__doc__.split("\n\n")[0])
+    top = argparse.ArgumentParser(prog="python -m sweepgen.ghaction", description="The steps of the repository's GitHub workflows that read untrusted text.")
     commands = top.add_subparsers(dest="command", required=True)
     e2e = commands.add_parser("e2e-args", help="Run the sweepgen command line in SWEEPGEN_COMMAND; shard its matrix.")
     e2e.add_argument("--slots", type=int, default=2, help="The workflow's shard slots (matrix-1..N).")

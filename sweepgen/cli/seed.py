@@ -1,0 +1,211 @@
+"""The seed generator's command-line conventions, shared by the expanding commands.
+
+- Multi-value flags take space-separated values (`--config-files a.yaml b.yaml`), as
+  argparse's nargs='+' did; click has no such option, so the arguments are spread
+  into repeated options (`--config-files a.yaml --config-files b.yaml`) before
+  click parses them.
+- Configs default to the repository's `configs/`; they are linted before anything
+  is expanded and an invalid config stops with the lint report.
+- `--max-batch-size`, `--batch-index` and `--get-batch-count` slice the output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+import click
+
+from .common import fail, lint_or_stop
+
+if TYPE_CHECKING:
+    from sweepgen.expand import Selection, Skipped
+    from sweepgen.lint import LintResult
+    from sweepgen.model import ConfigSet
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class SpacedOption(click.Option):
+    """An option taking one or more space-separated values (argparse's nargs='+')."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["multiple"] = True
+        super().__init__(*args, **kwargs)
+        self.metavar = f"{self.metavar or self.type.name.upper()}..."
+
+
+def _is_option(token: str) -> bool:
+    if not token.startswith("-") or token == "-":
+        return False
+    try:
+        float(token)  # a negative number is a value, as argparse reads it
+        return False
+    except ValueError:
+        return True
+
+
+def spread(args: list[str], spaced: set[str]) -> list[str]:
+    """`--opt a b` -> `--opt a --opt b` for the spaced options; other tokens as they are."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            out.extend(args[i:])
+            break
+        name, eq, first = token.partition("=")
+        if name not in spaced:
+            out.append(token)
+            i += 1
+            continue
+        values = [first] if eq else []
+        i += 1
+        while i < len(args) and not _is_option(args[i]) and args[i] != "--":
+            values.append(args[i])
+            i += 1
+        if not values:
+            raise click.UsageError(f"Option '{name}' requires at least one value.")
+        for value in values:
+            out.extend((name, value))
+    return out
+
+
+class SeedCommand(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        spaced = {opt for p in self.params if isinstance(p, SpacedOption) for opt in p.opts}
+        try:
+            args = spread(args, spaced)
+        except click.UsageError as exc:
+            exc.ctx = ctx
+            raise
+        return super().parse_args(ctx, args)
+
+
+def command(name: str) -> Callable[[F], click.Command]:
+    return click.command(name, cls=SeedCommand)  # type: ignore[return-value]
+
+
+def config_options(f: F) -> F:
+    f = click.option("--runner-config", help="Runner config (default: runners.yaml beside the first config file, "
+                     "else the repository's).")(f)
+    f = click.option("--config-files", cls=SpacedOption,
+                     help="Master config files, space-separated (default: the repository's configs/).")(f)
+    return f
+
+
+def batch_options(f: F) -> F:
+    f = click.option("--get-batch-count", is_flag=True, help="Print only the number of batches.")(f)
+    f = click.option("--batch-index", type=int, help="Print only this batch (0-based).")(f)
+    f = click.option("--max-batch-size", type=click.IntRange(min=1), default=256, show_default=True,
+                     help="Entries per batch (GitHub's matrix limit is 256).")(f)
+    return f
+
+
+def step_option(f: F) -> F:
+    return click.option("--step-size", type=click.IntRange(min=2), default=2, show_default=True,
+                        help="Concurrency multiplier between conc-start and conc-end (at least 2).")(f)
+
+
+def sweep_filter_options(f: F) -> F:
+    """full-sweep's filters, also taken by `plan`."""
+    f = click.option("--test-mode", is_flag=True,
+                     help="One job per sequence-length block: its first largest-tp point at conc-start.")(f)
+    f = step_option(f)
+    f = click.option("--seq-lens", cls=SpacedOption, help="Sequence lengths to include (1k1k 1k8k 8k1k).")(f)
+    f = click.option("--runner-type", cls=SpacedOption, help="Entries whose runner is one of these runner types.")(f)
+    f = click.option("--framework", cls=SpacedOption, help="Entries with one of these frameworks.")(f)
+    f = click.option("--precision", cls=SpacedOption, help="Entries with one of these precisions.")(f)
+    f = click.option("--model-prefix", cls=SpacedOption, help="Entries whose key starts with one of these.")(f)
+    return f
+
+
+def lint_configs(config_files: tuple[str, ...], runner_config: str | None) -> LintResult:
+    """Lint the named configs (the repository's by default); stop with the report on errors."""
+    from sweepgen.discovery import DiscoveryError, default_master_configs, expand_paths
+
+    for name in config_files:
+        if not Path(name).exists():
+            fail(f"Input file '{name}' does not exist.")
+    if runner_config is not None and not Path(runner_config).is_file():
+        fail(f"Runner config file '{runner_config}' does not exist.")
+    try:
+        files = expand_paths(list(config_files)) if config_files else default_master_configs()
+    except DiscoveryError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot read the config files: {exc.strerror or exc}")
+    if not files:
+        fail("no config files found in " + ", ".join(config_files))
+    result: LintResult = lint_or_stop(files, runner_config)
+    return result
+
+
+def load_configs(config_files: tuple[str, ...], runner_config: str | None,
+                 needs_runner: str | None = None) -> tuple[ConfigSet, LintResult]:
+    """Lint the configs, then build the model from the documents lint loaded.
+
+    needs_runner names what requires a runner config, when one is required.
+    """
+    from sweepgen.expand import ExpandError, load
+
+    result = lint_configs(config_files, runner_config)
+    try:
+        configs = load(result, runner_config)
+    except ExpandError as exc:
+        fail(str(exc))
+    if needs_runner and configs.runners is None:
+        fail(f"{needs_runner} needs a runner config: none was found; give --runner-config")
+    return configs, result
+
+
+def check_seq_lens(configs: ConfigSet, names: tuple[str, ...]) -> None:
+    from sweepgen.expand import seq_lens
+
+    known = seq_lens(configs.version)
+    bad = [n for n in names if n not in known]
+    if bad:
+        raise click.BadParameter(f"invalid choice: {bad[0]}. (choose from {', '.join(known)})",
+                                 param_hint="'--seq-lens'")
+
+
+def report_skipped(skipped_entries: tuple[Skipped, ...], result: LintResult) -> None:
+    for skipped in skipped_entries:
+        doc = result.documents.get(skipped.entry.source)
+        key_node = doc.node_at((skipped.entry.key,))[0] if doc is not None else None
+        if doc is not None and key_node is not None:
+            line, col = doc.position(key_node.start)
+            click.echo(f"{skipped.entry.source}:{line}:{col}: warning: {skipped.reason}", err=True)
+        else:
+            click.echo(f"{skipped.entry.source}: warning: {skipped.reason}", err=True)
+
+
+def select(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection],
+           ) -> tuple[Selection, list[dict[str, Any]]]:
+    """Run a selection and render it, warning about skipped entries; the seed's wording
+    on one line for anything it cannot do."""
+    from sweepgen.expand import ExpandError, render
+
+    try:
+        selection = choose()
+        report_skipped(selection.skipped, result)
+        return selection, render(selection, configs.version)
+    except ExpandError as exc:
+        report_skipped(exc.skipped, result)
+        fail(str(exc))
+
+
+def emit(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection], max_batch_size: int,
+         batch_index: int | None, get_batch_count: bool) -> None:
+    _, entries = select(configs, result, choose)
+    batches = math.ceil(len(entries) / max_batch_size)
+    if get_batch_count:
+        click.echo(batches)
+        return
+    if batch_index is not None:
+        if not 0 <= batch_index < batches:
+            raise click.UsageError(f"Invalid batch-index {batch_index}. Valid range is 0 to {batches - 1}")
+        entries = entries[batch_index * max_batch_size:(batch_index + 1) * max_batch_size]
+    click.echo(json.dumps(entries))

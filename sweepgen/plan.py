@@ -1,0 +1,161 @@
+"""`plan`: full-sweep's entries as named matrices, one per sequence length and model.
+
+Naming (stable, so workflows can reference matrices statically):
+
+- a group is every full-sweep job with one sequence length and one model-prefix;
+  its name is `<seq-len>-<model-prefix>` (`1k1k-dsr1`; an unnamed pair is
+  `<isl>_<osl>`), lowercased, each run of characters outside `[a-z0-9_-]`
+  replaced by `-`; jobs whose names come out equal share the group;
+- groups come in the order of their first job in full-sweep's output;
+- a group of more than max-jobs jobs is split into balanced contiguous shards
+  `<name>-1`, `<name>-2`, ... (sizes differ by at most one); with `slots=N` every
+  group is exactly `<name>-1` ... `<name>-N`, the unused ones empty.
+
+Nothing is dropped or repeated: the matrices together are full-sweep's output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from .model import Job
+
+# GitHub Actions runs at most 256 jobs from one matrix.
+MAX_JOBS = 256
+# One job output holds at most 1 MB; a matrix must stay well below it.
+MATRIX_BYTES_LIMIT = 900_000
+
+
+# the outputs written beside the matrices
+RESERVED = ("names", "total")
+
+
+class PlanError(Exception):
+    """The entries cannot be planned within the limits asked for."""
+
+
+@dataclass(frozen=True)
+class Matrix:
+    name: str
+    group: str
+    seq_len: str
+    model_prefixes: tuple[str, ...]
+    shard: int  # 1-based
+    shards: int
+    entries: tuple[dict[str, Any], ...]
+    json: str  # the entries serialized once: printed, measured and written from this
+
+
+@dataclass(frozen=True)
+class Plan:
+    matrices: tuple[Matrix, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(len(m.entries) for m in self.matrices)
+
+    @property
+    def names(self) -> list[str]:
+        return [m.name for m in self.matrices]
+
+    def to_json(self) -> str:
+        """json.dumps of {name: entries}, from the matrices' own serializations."""
+        return "{" + ", ".join(f"{json.dumps(m.name)}: {m.json}" for m in self.matrices) + "}"
+
+
+def sanitize(text: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower())
+
+
+def balanced(count: int, parts: int) -> list[tuple[int, int]]:
+    """(start, stop) of `parts` contiguous slices of `count` items, sizes differing by at most one."""
+    base, extra = divmod(count, parts)
+    out = []
+    start = 0
+    for i in range(parts):
+        stop = start + base + (1 if i < extra else 0)
+        out.append((start, stop))
+        start = stop
+    return out
+
+
+@dataclass
+class _Group:
+    name: str
+    seq_len: str
+    prefixes: list[str]
+    entries: list[dict[str, Any]]
+
+
+def make_plan(jobs: Sequence[Job], entries: Sequence[dict[str, Any]], seq_len_names: Sequence[str],
+              max_jobs: int = MAX_JOBS, slots: int | None = None) -> Plan:
+    """Group full-sweep's jobs (with their printed entries and sequence-length names) into matrices."""
+    if max_jobs < 1:
+        raise PlanError("max-jobs must be at least 1")
+    if slots is not None and slots < 1:
+        raise PlanError("slots must be at least 1")
+    groups: dict[str, _Group] = {}
+    by_pair: dict[tuple[str, str], _Group] = {}  # (seq-len, model-prefix) -> its group, named once
+    for job, entry, seq in zip(jobs, entries, seq_len_names, strict=True):
+        pair = (seq, job.model_prefix or "")
+        group = by_pair.get(pair)
+        if group is None:
+            name = sanitize(f"{pair[0]}-{pair[1]}")
+            group = groups.get(name)
+            if group is None:
+                group = groups[name] = _Group(name, seq, [], [])
+            group.prefixes.append(pair[1])
+            by_pair[pair] = group
+        group.entries.append(entry)
+
+    matrices: list[Matrix] = []
+    for group in groups.values():
+        count = len(group.entries)
+        needed = math.ceil(count / max_jobs)
+        if slots is not None and needed > slots:
+            raise PlanError(
+                f"group '{group.name}' has {count} jobs: {slots} slot{'s' if slots != 1 else ''} of at most "
+                f"{max_jobs} jobs hold {slots * max_jobs}; it needs --slots {needed} "
+                f"or --max-jobs {math.ceil(count / slots)}")
+        parts = slots if slots is not None else needed
+        cuts = balanced(count, needed) + [(count, count)] * (parts - needed)
+        for i, (start, stop) in enumerate(cuts, 1):
+            name = group.name if parts == 1 and slots is None else f"{group.name}-{i}"
+            chosen = group.entries[start:stop]
+            matrices.append(Matrix(name, group.name, group.seq_len, tuple(group.prefixes), i, parts,
+                                   tuple(chosen), json.dumps(chosen)))
+
+    seen = set(RESERVED)
+    for m in matrices:
+        if m.name in seen:
+            raise PlanError(f"two outputs would both be named '{m.name}' (a shard name equals a group name); "
+                            "rename a model-prefix")
+        seen.add(m.name)
+    for m in matrices:
+        size = len(m.json.encode("utf-8"))
+        if size > MATRIX_BYTES_LIMIT:
+            raise PlanError(f"matrix '{m.name}' is {size} bytes of JSON, over the {MATRIX_BYTES_LIMIT}-byte limit "
+                            f"(a job output holds at most 1 MB); lower --max-jobs")
+    return Plan(tuple(matrices))
+
+
+def summary(plan: Plan) -> str:
+    """A markdown table of the matrices for $GITHUB_STEP_SUMMARY."""
+    lines = [f"## sweepgen plan: {plan.total} jobs in {len(plan.matrices)} matrices", "",
+             "| matrix | jobs | model | seq-len | shards |", "|---|---:|---|---|---|"]
+    for m in plan.matrices:
+        lines.append(f"| `{m.name}` | {len(m.entries)} | {', '.join(m.model_prefixes)} | {m.seq_len} "
+                     f"| {m.shard}/{m.shards} |")
+    return "\n".join(lines) + "\n"
+
+
+def outputs(plan: Plan) -> dict[str, str]:
+    """The step outputs: each matrix, `names` (a JSON list) and `total`."""
+    out = {m.name: m.json for m in plan.matrices}
+    out["names"] = json.dumps(plan.names)
+    out["total"] = str(plan.total)
+    return out
