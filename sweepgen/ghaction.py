@@ -93,7 +93,7 @@ def parse_command_line(text: str) -> list[str]:
         if not SAFE_TOKEN.fullmatch(arg):
             raise Refused(f"argument {shown(arg)} has characters outside letters, digits and _.,:=@+#/-")
         for part in arg.split("="):
-            if part.startswith(("/", "~")) or ".." in part.split("/"):
+            if part.startswith("/") or ".." in part.split("/"):
                 raise Refused(f"argument {shown(arg)} names a path outside the checkout")
         if arg.split("=")[0] in REFUSED_OPTIONS:
             raise Refused(f"{arg.split('=')[0]} is not allowed here: this step writes its own outputs")
