@@ -82,6 +82,13 @@ class FileEdit:
     def encoded(self) -> bytes:
         return self.after.encode("utf-8")
 
+    def still_current(self) -> bool:
+        """The file on disk still holds the text this edit was planned on (no one saved it since)."""
+        try:
+            return self.path.read_bytes() == self.before.text.encode("utf-8")
+        except OSError:
+            return False
+
 
 def _lines(text: str) -> list[str]:
     """Lines split at LF only, ends kept: CR stays part of a CRLF line, U+2028 is not a break."""

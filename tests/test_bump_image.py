@@ -320,3 +320,22 @@ def test_a_failed_write_is_a_clean_error_and_leaves_the_file(run: Any, here: Pat
     assert result.stderr == "sweepgen: error: cannot write nvidia-master.yaml: No space left on device; it is unchanged\n"
     assert (here / "nvidia-master.yaml").read_text(encoding="utf-8") == config_text()
     assert sorted(p.name for p in here.iterdir()) == ["nvidia-master.yaml", "runners.yaml"]
+
+
+def test_a_file_saved_by_someone_else_meanwhile_is_not_overwritten(run: Any, here: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from sweepgen import edit
+
+    real = edit.new_problems
+    target = here / "nvidia-master.yaml"
+
+    def lint_while_someone_saves(file_edit: edit.FileEdit) -> list[Any]:
+        target.write_text(config_text() + "# saved meanwhile\n", encoding="utf-8")
+        return real(file_edit)
+
+    monkeypatch.setattr(edit, "new_problems", lint_while_someone_saves)
+    result = run("bump-image", "--config-files", "nvidia-master.yaml", "--key", "dsr1-fp4-b200-sglang",
+                 "--to", "x/y:1")
+    assert (result.exit_code, result.stderr) == (
+        1, "sweepgen: error: nvidia-master.yaml changed while it was being edited; it was not written\n")
+    assert target.read_text(encoding="utf-8") == config_text() + "# saved meanwhile\n"

@@ -77,14 +77,15 @@ def _guard_and_write(edits: list[FileEdit], dry_run: bool) -> None:
     """Refuse edits that add lint problems; print diffs (dry run) or write each file atomically."""
     from sweepgen.atomic import write_atomic
     from sweepgen.edit import new_problems
+    from sweepgen.lint import LintResult
+    from sweepgen.reporters import text
 
     changed = [e for e in edits if e.changed]
     refused = []
     for edit in changed:
         added = new_problems(edit)
-        for p in added:
-            click.echo(f"{p.path}:{p.line}:{p.column}: {p.level}: {p.message} [{p.rule}]", err=True)
         if added:
+            click.echo(text(LintResult(added, [])), err=True, nl=False)
             refused.append(f"{edit.display} ({len(added)})")
     if refused:
         fail(f"the edit would add lint problems (above) to {', '.join(refused)}; nothing was written")
@@ -94,10 +95,12 @@ def _guard_and_write(edits: list[FileEdit], dry_run: bool) -> None:
         return
     written: list[str] = []
     for edit in changed:
+        done = f" ({', '.join(written)} already written)" if written else ""
+        if not edit.still_current():
+            fail(f"{edit.display} changed while it was being edited; it was not written{done}")
         try:
             write_atomic(edit.path, edit.encoded())
         except OSError as exc:
-            done = f" ({', '.join(written)} already written)" if written else ""
             fail(f"cannot write {edit.display}: {exc.strerror or exc}; it is unchanged{done}")
         written.append(edit.display)
 
