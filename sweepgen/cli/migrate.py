@@ -1,0 +1,66 @@
+"""`sweepgen migrate`: upgrade master configs to a newer schema version, byte-exact."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import fail, version_choices
+from .edit import ConfigFilesOption, _config_files
+
+if TYPE_CHECKING:
+    from sweepgen.migrate import Migration
+
+
+@click.command("migrate")
+@click.option("--to", "target", required=True, type=click.Choice(version_choices()[1:]),
+              help="The schema version to upgrade to.")
+@click.option("--config-files", cls=ConfigFilesOption, multiple=True, metavar="FILE...",
+              help="Master configs to upgrade in place (default: the repository's).")
+@click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
+def migrate(target: str, config_files: tuple[str, ...], dry_run: bool) -> None:
+    """Upgrade master configs to a newer schema version, touching nothing else.
+
+    To v2: every entry gets `multinode: false` on the line after its framework,
+    with the file's indentation and line endings. Each file is checked before
+    it is written (atomically): it must hold the same data plus the new fields
+    and lint clean as the new version. Files already in that version are left alone.
+    """
+    from sweepgen.atomic import write_atomic
+    from sweepgen.migrate import MigrateError, plan
+
+    files = _config_files(config_files)
+    planned: list[Migration] = []
+    try:
+        for path in files:
+            planned.append(plan(path, target))
+    except MigrateError as exc:
+        for p in exc.problems:
+            click.echo(f"{p.path}:{p.line}:{p.column}: {p.level}: {p.message} [{p.rule}]", err=True)
+        fail(str(exc))
+    written: list[str] = []
+    for m in planned:
+        if not m.changed:
+            click.echo(f"{m.display}: already {target}; nothing to do", err=dry_run)
+            continue
+        if dry_run:
+            click.echo(m.as_edit().diff(), nl=False)
+            click.echo(f"{m.display}: {_summary(m, dry_run=True)}", err=True)
+            continue
+        try:
+            write_atomic(m.path, m.as_edit().encoded())
+        except OSError as exc:
+            done = f" ({', '.join(written)} already written)" if written else ""
+            fail(f"cannot write {m.display}: {exc.strerror or exc}; it is unchanged{done}")
+        written.append(m.display)
+        click.echo(f"{m.display}: {_summary(m, dry_run=False)}")
+
+
+def _summary(m: Migration, dry_run: bool) -> str:
+    """`v1 -> v2: added `multinode: false` to 11 entries` (just `v2: ...` for a half-migrated v2 file)."""
+    add, repoint = ("would add", "would point") if dry_run else ("added", "pointed")
+    parts = [f"{add} `{line}` to {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+             for line, entries in m.added().items()]
+    versions = m.target if m.source == m.target else f"{m.source} -> {m.target}"
+    return f"{versions}: {', '.join(parts) or f'{repoint} its schema modeline at {m.target}'}"
