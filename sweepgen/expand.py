@@ -484,7 +484,9 @@ def load(result: LintResult, runner_path_shown: str | None = None) -> ConfigSet:
         shown = ", ".join(f"{d.path} is {d.version}" for d in masters)
         raise ExpandError(f"the master configs mix schema versions ({shown}); "
                           f"`sweepgen migrate` brings them to one version")
-    version = versions[0] if versions else schemas.latest().name
+    if not versions:
+        raise ExpandError("no master config among the config files")
+    version = versions[0]
     rules_for(version)  # fail early for a version without output rules
     entries: list[Entry] = []
     for d in masters:

@@ -353,3 +353,17 @@ def test_project_configs_expand(run, monkeypatch: pytest.MonkeyPatch) -> None:
     entries = json.loads(ok(run("full-sweep")))
     assert entries and all(list(e) == list(sweep_row({"image": 0, "model": 0, "precision": 0, "framework": 0},
                                                     "r", 1, 1, 1, 1, "x")) for e in entries)
+
+
+def test_mixed_schema_versions_are_refused(run, project) -> None:
+    newer = MASTER.split("gptoss-")[0].replace("dsr1-fp8-b200-sglang:", "dsr1-fp8-b200-sglang-2:").replace(
+        "  seq-len-configs:", "  multinode: false\n  seq-len-configs:", 1)
+    (project / "v2.yaml").write_text(newer)
+    assert error(run("full-sweep", "--config-files", "configs/nvidia-master.yaml", "v2.yaml")) == (
+        "sweepgen: error: the master configs mix schema versions (configs/nvidia-master.yaml is v1, v2.yaml is v2); "
+        "`sweepgen migrate` brings them to one version\n")
+
+
+def test_a_runner_config_alone_is_not_enough(run, project) -> None:
+    assert error(run("full-sweep", "--config-files", "configs/runners.yaml")) == (
+        "sweepgen: error: no master config among the config files\n")
