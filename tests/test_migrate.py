@@ -249,6 +249,24 @@ def test_a_failed_write_leaves_the_file_as_it_was(run, here, monkeypatch) -> Non
     assert sorted(p.name for p in here.iterdir()) == ["m.yaml", "runners.yaml"]
 
 
+def test_a_file_saved_meanwhile_is_not_overwritten(run, here, monkeypatch) -> None:
+    from sweepgen import migrate
+
+    (here / "m.yaml").write_text(V1)
+    planned = migrate.plan
+
+    def plan_then_someone_saves(path: Path, target: str) -> migrate.Migration:
+        result = planned(path, target)
+        path.write_text(V1 + "# saved meanwhile\n")
+        return result
+
+    monkeypatch.setattr(migrate, "plan", plan_then_someone_saves)
+    result = run("migrate", "--to", "v2", "--config-files", "m.yaml")
+    assert result.stderr == "sweepgen: error: m.yaml changed while it was being migrated; it was not written\n"
+    assert result.exit_code == 1
+    assert (here / "m.yaml").read_text() == V1 + "# saved meanwhile\n"
+
+
 def test_lint_note_then_migrate_then_no_note(run, here) -> None:
     (here / "m.yaml").write_text(V1)
     before = run("lint", "m.yaml", "--format", "text")

@@ -28,7 +28,9 @@ def migrate(target: str, config_files: tuple[str, ...], dry_run: bool) -> None:
     and lint clean as the new version. Files already in that version are left alone.
     """
     from sweepgen.atomic import write_atomic
+    from sweepgen.lint import LintResult
     from sweepgen.migrate import MigrateError, plan
+    from sweepgen.reporters import text
 
     files = _config_files(config_files)
     planned: list[Migration] = []
@@ -36,22 +38,24 @@ def migrate(target: str, config_files: tuple[str, ...], dry_run: bool) -> None:
         for path in files:
             planned.append(plan(path, target))
     except MigrateError as exc:
-        for p in exc.problems:
-            click.echo(f"{p.path}:{p.line}:{p.column}: {p.level}: {p.message} [{p.rule}]", err=True)
+        click.echo(text(LintResult(exc.problems, [])), err=True, nl=False)
         fail(str(exc))
     written: list[str] = []
     for m in planned:
         if not m.changed:
             click.echo(f"{m.display}: already {target}; nothing to do", err=dry_run)
             continue
+        edit = m.as_edit()
         if dry_run:
-            click.echo(m.as_edit().diff(), nl=False)
+            click.echo(edit.diff(), nl=False)
             click.echo(f"{m.display}: {_summary(m, dry_run=True)}", err=True)
             continue
+        done = f" ({', '.join(written)} already written)" if written else ""
+        if not edit.still_current():
+            fail(f"{m.display} changed while it was being migrated; it was not written{done}")
         try:
-            write_atomic(m.path, m.as_edit().encoded())
+            write_atomic(m.path, edit.encoded())
         except OSError as exc:
-            done = f" ({', '.join(written)} already written)" if written else ""
             fail(f"cannot write {m.display}: {exc.strerror or exc}; it is unchanged{done}")
         written.append(m.display)
         click.echo(f"{m.display}: {_summary(m, dry_run=False)}")
