@@ -66,8 +66,8 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 class _Compiler:
-    def __init__(self, registry: Any, keywords: dict[str, Any]) -> None:
-        self.registry = registry
+    def __init__(self, documents: dict[str, Any], keywords: dict[str, Any]) -> None:
+        self.documents = documents
         self.keywords = keywords
         self.done: dict[int, tuple[Any, Check]] = {}
 
@@ -102,14 +102,14 @@ class _Compiler:
         return fn
 
     def _ref(self, ref: str, base: str) -> tuple[Any, str]:
-        if ref.startswith("#"):
-            uri = base + ref
-        else:
-            uri = ref
-        resolver = self.registry.resolver(base_uri=base)
-        resolved = resolver.lookup(uri)
-        target_base = urljoin(base, uri).split("#", 1)[0] or base  # a relative $ref (../v1/...) too
-        return resolved.contents, target_base
+        # resolved against the shipped documents by $id, without the referencing library
+        # (whose import alone costs more than checking a large config)
+        uri, _, pointer = urljoin(base, ref).partition("#")
+        node: Any = self.documents[uri or base]
+        for part in pointer.split("/")[1:] if pointer else []:
+            part = part.replace("~1", "/").replace("~0", "~")
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        return node, uri or base
 
     def _checks(self, s: dict[str, Any], base: str) -> list[Check]:
         checks: list[Check] = []
@@ -337,7 +337,7 @@ def checker(version_name: str, kind: str) -> Check | None:
 
     schema = schemas.version(version_name).schema(kind)
     try:
-        return _Compiler(schemas._registry(), KEYWORDS).compile(schema, schema.get("$id", ""))
+        return _Compiler(schemas.documents_by_id(), KEYWORDS).compile(schema, schema.get("$id", ""))
     except Unsupported:
         return None
 

@@ -10,9 +10,17 @@ refer to from a context variable that `lint` sets for the duration of a run.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+
+def _error(message: str, path: Sequence[Any] = ()) -> ValidationError:
+    # jsonschema is imported only when a document is invalid: the fast check needs no errors
+    from jsonschema.exceptions import ValidationError
+
+    return ValidationError(message, path=path)
 
 # document kind -> (names that x-sweepgen-ref may match, the file they come from);
 # an absent kind means that document was not found and the rule is skipped
@@ -26,7 +34,7 @@ def _is_int(value: Any) -> bool:
 def power_of_two(validator: Any, enabled: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
     if enabled and _is_int(instance) and instance > 0 and instance & (instance - 1):
         lower = 1 << (instance.bit_length() - 1)
-        yield ValidationError(f"{instance} is not a power of two (nearest: {lower} or {lower * 2})")
+        yield _error(f"{instance} is not a power of two (nearest: {lower} or {lower * 2})")
 
 
 def less_or_equal(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
@@ -35,7 +43,7 @@ def less_or_equal(validator: Any, spec: dict[str, Any], instance: Any, schema: d
     lower, upper = spec["lower"], spec["upper"]
     lo, hi = instance.get(lower), instance.get(upper)
     if _is_int(lo) and _is_int(hi) and lo > hi:
-        yield ValidationError(f"{lower} {lo} is greater than {upper} {hi}", path=[upper])
+        yield _error(f"{lower} {lo} is greater than {upper} {hi}", path=[upper])
 
 
 def combination(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
@@ -50,7 +58,7 @@ def combination(validator: Any, spec: dict[str, Any], instance: Any, schema: dic
         return
     shown = ", ".join(f"{label} ({'/'.join(str(x) for x in pair)})" for label, pair in allowed.items())
     got = ", ".join(f"{n}={v}" for n, v in zip(names, values))
-    yield ValidationError(f"{got} is not a legal {'/'.join(names)} pair: expected one of {shown}", path=[names[0]])
+    yield _error(f"{got} is not a legal {'/'.join(names)} pair: expected one of {shown}", path=[names[0]])
 
 
 def reference(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
@@ -59,7 +67,7 @@ def reference(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[
     found = REFERENCE_SETS.get().get(spec["document"])
     if found is None or instance in found[0]:
         return
-    yield ValidationError(f"'{instance}' is not {spec.get('what', 'declared')} in {found[1]}")
+    yield _error(f"'{instance}' is not {spec.get('what', 'declared')} in {found[1]}")
 
 
 def key_prefix(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
@@ -74,7 +82,7 @@ def key_prefix(validator: Any, spec: dict[str, Any], instance: Any, schema: dict
         except _Missing:
             continue
         if not str(key).startswith(prefix):
-            yield ValidationError(
+            yield _error(
                 f"entry key '{key}' does not start with '{prefix}' (its model-prefix and precision); "
                 f"check the key, model-prefix and precision",
                 path=[key],

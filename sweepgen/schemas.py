@@ -57,6 +57,12 @@ def _documents() -> dict[tuple[str, str], dict[str, Any]]:
 
 
 @cache
+def documents_by_id() -> dict[str, dict[str, Any]]:
+    """Every shipped schema document by its $id."""
+    return {doc["$id"]: doc for doc in _documents().values()}
+
+
+@cache
 def versions() -> tuple[Version, ...]:
     """All versions, oldest first."""
     found = []

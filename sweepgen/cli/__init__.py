@@ -6,6 +6,7 @@ Subcommands live in their own modules and are imported only when run, so that
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import sys
@@ -62,6 +63,9 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
+    # A short-lived process that builds many small acyclic objects (nodes, entries): the
+    # cyclic collector would only rescan them; collect rarely instead.
+    gc.set_threshold(200_000, 50, 100)
     try:
         return cli.main(args=argv, prog_name="sweepgen")
     except KeyboardInterrupt:  # pragma: no cover
