@@ -82,7 +82,8 @@ def lint_files(
         runner_files.insert(0, runner_path)
 
     master_docs = [load_path(mf, display_path(mf)) for mf in masters]
-    master_versions = [forced or schemas.detect(d.data) if d.usable else None for d in master_docs]
+    master_versions = [forced or schemas.named(d.text) or schemas.detect(d.data) if d.usable else None
+                       for d in master_docs]
     served = max((v for v in master_versions if v is not None), key=lambda v: v.number, default=None)
 
     names: tuple[frozenset[str], str] | None = None

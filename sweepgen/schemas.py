@@ -85,6 +85,20 @@ def latest() -> Version:
     return versions()[-1]
 
 
+_MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=\S*?/(v\d+)/master-config\.schema\.json")
+
+
+def named(text: str) -> Version | None:
+    """The version a file names in its editor modeline (in its first lines), if it names one."""
+    found = _MODELINE.search(text[:2000])
+    if found is None:
+        return None
+    try:
+        return version(found.group(1))
+    except KeyError:
+        return None
+
+
 def detect(data: Any) -> Version:
     """The newest version whose detection rule matches; the oldest version otherwise."""
     for v in reversed(versions()):

@@ -165,3 +165,22 @@ def test_python_dash_m_entry_point() -> None:
     out = subprocess.run([sys.executable, "-m", "sweepgen", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0
     assert "lint" in out.stdout
+
+
+def test_modeline_names_the_version(run, project) -> None:
+    modeline = "# yaml-language-server: $schema=../schema/v2/master-config.schema.json\n"
+    (project / "configs" / "nvidia-master.yaml").write_text(modeline + GOOD)
+    result = run("lint", "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["summary"]["files"][1] == {"path": "configs/nvidia-master.yaml", "kind": "master-config", "version": "v2"}
+    assert [(p["line"], p["column"], p["rule"]) for p in report["problems"]] == [(2, 1, "missing-field")]
+    assert "'multinode'" in report["problems"][0]["message"]
+    assert result.exit_code == 1
+
+
+def test_modeline_of_unknown_version_falls_back_to_detection(run, project) -> None:
+    modeline = "# yaml-language-server: $schema=../schema/v9/master-config.schema.json\n"
+    (project / "configs" / "nvidia-master.yaml").write_text(modeline + GOOD)
+    report = json.loads(run("lint", "--format", "json").stdout)
+    assert report["summary"]["files"][1]["version"] == "v1"
+    assert report["problems"] == []
