@@ -181,9 +181,11 @@ def test_no_run_block_interpolates_expressions() -> None:
 
 def test_config_lint_runs_on_config_and_schema_changes() -> None:
     data = load(WORKFLOWS / "config-lint.yml")
-    assert data["on"] == {"pull_request": {"paths": ["configs/**", "schema/**", ".github/workflows/config-lint.yml"]}}
+    assert data["on"] == {"pull_request": {"types": ["opened", "synchronize", "reopened", "labeled"],
+                                           "paths": ["configs/**", "schema/**", ".github/workflows/config-lint.yml"]}}
     runs = [s.step["run"] for s in run_blocks() if s.workflow == "config-lint.yml"]
-    assert runs == ["python -m pip install .", "sweepgen lint --format github", "sweepgen plan --summary"]
+    assert runs == ["python -m pip install .", "sweepgen lint --format github", "sweepgen plan --summary",
+                    'sweepgen diff --base "origin/$BASE_REF" --format markdown --summary']
 
 
 def test_tests_workflow_runs_the_readme_test_command() -> None:
@@ -354,7 +356,8 @@ def concrete_commands() -> list[Command]:
     """Every sweepgen command line of every run block, placeholders given real values:
     each sequence length the callers pass, a real entry key and its image, a new image."""
     key, image = first_entry()
-    fixed = {"key": key, "KEYS": key, "OLD_IMAGE": image, "NEW_IMAGE": "lmsysorg/sglang:v0.5.5-cu129-b200"}
+    fixed = {"key": key, "KEYS": key, "OLD_IMAGE": image, "NEW_IMAGE": "lmsysorg/sglang:v0.5.5-cu129-b200",
+             "BASE_REF": "main", "DIFF_BASE": "origin/main"}
     callers = [load(WORKFLOWS / f"sweep-{seq}.yml")["jobs"]["sweep"]["with"]["seq-len"] for seq in SEQ_LENS]
     out = []
     for s in run_blocks():
@@ -381,7 +384,10 @@ def test_the_commands_found() -> None:
         f"sweepgen bump-image --from {image} --to {new}",
         "sweepgen lint --format github",
         "sweepgen plan --summary",
+        "sweepgen diff --base origin/main --format markdown --summary",
         *[f"sweepgen plan --seq-lens {seq} --slots 2 --github-output --summary" for seq in SEQ_LENS],
+        *[f"sweepgen diff --base origin/main --seq-lens {seq} --format plan --slots 2 --github-output --summary"
+          for seq in SEQ_LENS],
     ]
     assert [c.argv[3] for c in GHACTION] == ["bump-comment", "bump-dispatch", "e2e-args",
                                              "check-names", "check-names", "check-names"]
@@ -411,9 +417,15 @@ def test_each_ghaction_command_parses(command: Command) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's configs in a fresh folder, as a workflow's checkout has them."""
-    (tmp_path / ".git").mkdir()
+    """A copy of the project's configs in a fresh folder, as a workflow's checkout has them:
+    a git repository whose base branch is `origin/main`."""
     shutil.copytree(ROOT / "configs", tmp_path / "configs")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for script in (["init", "-q"], ["add", "configs"], ["-c", "user.name=t", "-c", "user.email=t@example.com",
+                                                         "commit", "-q", "-m", "configs"],
+                   ["update-ref", "refs/remotes/origin/main", "HEAD"]):
+        subprocess.run(["git", *script], cwd=tmp_path, check=True, capture_output=True)
     monkeypatch.chdir(tmp_path)
     for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
         (tmp_path / name).touch()
@@ -463,7 +475,8 @@ def test_the_scheduler_plan_job_on_the_project_configs(seq: str, project: Path) 
 
     data = load(WORKFLOWS / "sweep-scheduler.yml")
     plan_job = data["jobs"]["plan"]
-    (plan_cmd,) = [c for c in SWEEPGEN if c.where.startswith("sweep-scheduler.yml") and seq in c.argv]
+    (plan_cmd,) = [c for c in SWEEPGEN if c.where.startswith("sweep-scheduler.yml") and seq in c.argv
+                   and c.argv[1] == "plan"]
     assert CliRunner().invoke(cli, list(plan_cmd.argv[1:])).exit_code == 0
     written = read_outputs(project / "GITHUB_OUTPUT")
 
