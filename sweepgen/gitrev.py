@@ -71,7 +71,8 @@ class Repository:
 
     def children(self, commit: str, folder: str) -> list[TreeItem]:
         """The entries directly inside folder at commit (none when it is not a folder there)."""
-        return self._ls_tree(commit, folder.rstrip("/") + "/")
+        folder = folder.strip("/")
+        return self._ls_tree(commit, f"{folder}/" if folder else None)
 
     def read(self, commit: str, path: str) -> bytes:
         done = _git(["cat-file", "blob", f"{commit}:{path}"], self.root)
@@ -79,10 +80,11 @@ class Repository:
             raise GitError(f"cannot read {path} at {commit[:12]} (git: {_reason(done.stderr)})")
         return done.stdout
 
-    def _ls_tree(self, commit: str, path: str) -> list[TreeItem]:
-        done = _git(["ls-tree", "-z", "--end-of-options", commit, "--", path], self.root)
+    def _ls_tree(self, commit: str, path: str | None) -> list[TreeItem]:
+        """The entries at path (a folder's own entry; with a trailing `/`, its contents; None: the top)."""
+        done = _git(["ls-tree", "-z", "--end-of-options", commit, "--", *([path] if path else [])], self.root)
         if done.returncode != 0:
-            raise GitError(f"cannot list {path} at {commit[:12]} (git: {_reason(done.stderr)})")
+            raise GitError(f"cannot list {path or 'the top level'} at {commit[:12]} (git: {_reason(done.stderr)})")
         out = []
         for record in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
             if not record:

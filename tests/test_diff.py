@@ -391,3 +391,11 @@ def test_head_warnings_are_shown_and_base_warnings_are_not(run, repo) -> None:
     assert json.loads(ok(result))["changed_keys"] == ["dsr1-fp8-b200-sglang"]
     (warning,) = result.stderr.splitlines()
     assert warning.startswith("configs/nvidia-master.yaml:") and warning.endswith("[key-convention]")
+
+
+def test_configs_at_the_top_level_of_the_repository(run, repo) -> None:
+    git(repo, "mv", "configs/nvidia-master.yaml", "configs/runners.yaml", ".")
+    commit(repo, "configs at the top")
+    (repo / "nvidia-master.yaml").write_text(BUMPED)
+    assert ok(run("diff", "--base", "HEAD", "--config-files", ".")) == diff_json(
+        with_image(DSR1_JOBS, NEW_IMAGE), DSR1_JOBS, ["dsr1-fp8-b200-sglang"], 2)
