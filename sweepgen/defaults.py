@@ -3,7 +3,7 @@
 The filler walks a schema alongside an instance, through `$ref`, `properties`,
 `patternProperties`, `additionalProperties`, `items`, `prefixItems`, `allOf`,
 `anyOf`/`oneOf` (the branches the instance satisfies) and `if`/`then`/`else` (the
-`if` evaluated with the version's validator), and adds every missing property
+`if` evaluated with `checks`, compiled checks of the version's schema), and adds every missing property
 whose subschema declares a `default`.
 
 The walk is compiled once per schema document into a graph of plans; parts of the
@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any, Callable
 from urllib.parse import unquote, urldefrag, urljoin
 
-from . import schemas
+from . import checks, schemas
 
 Filler = Callable[[Any], Any]
 
@@ -92,8 +92,8 @@ def _lookup(uri: str, documents: dict[str, dict[str, Any]]) -> Any:
 
 
 class _Compiler:
-    def __init__(self, validator: Any, documents: dict[str, dict[str, Any]]) -> None:
-        self.validator = validator
+    def __init__(self, checker: Callable[[str], Callable[[Any], bool]], documents: dict[str, dict[str, Any]]) -> None:
+        self.checker = checker  # uri -> a yes/no check of the subschema there
         self.documents = documents
         self.plans: dict[str, _Plan] = {}
 
@@ -132,8 +132,8 @@ class _Compiler:
         return plan
 
     def check(self, uri: str) -> Any:
-        """A validator for the subschema at uri, sharing the version's registry and keywords."""
-        return self.validator.evolve(schema={"$ref": uri})
+        """A yes/no check of the subschema at uri, with the version's registry and keywords."""
+        return self.checker(uri)
 
     def settle(self) -> None:
         """Mark the plans that can reach a default (a fixed point, since the graph may cycle)."""
@@ -177,10 +177,10 @@ def _apply(plan: _Plan, instance: Any) -> Any:
     for member in plan.members:
         instance = _apply(member, instance)
     for check, branch in plan.branches:
-        if branch.live and check.is_valid(instance):
+        if branch.live and check(instance):
             instance = _apply(branch, instance)
     for check, then, other in plan.conditions:
-        chosen = then if check.is_valid(instance) else other
+        chosen = then if check(instance) else other
         if chosen is not None:
             instance = _apply(chosen, instance)
     return instance
@@ -237,7 +237,7 @@ def _apply_array(plan: _Plan, instance: list[Any]) -> list[Any]:
 
 @cache
 def _compiled(version_name: str, kind: str, pointer: str) -> _Plan:
-    compiler = _Compiler(schemas.validator(version_name, kind), _documents_by_id())
+    compiler = _Compiler(lambda uri: checks.check(version_name, kind, uri), _documents_by_id())
     root = schemas.version(version_name).schema_id(kind)
     plan = compiler.plan(f"{root}#{pointer}")
     compiler.settle()
@@ -263,7 +263,8 @@ def filler_for_schema(schema: dict[str, Any]) -> Filler:
 
     base = str(schema["$id"])
     registry = Registry().with_resource(base, Resource.from_contents(schema, default_specification=DRAFT202012))
-    compiler = _Compiler(Draft202012Validator(schema, registry=registry), {base: schema})
+    validator = Draft202012Validator(schema, registry=registry)
+    compiler = _Compiler(lambda uri: validator.evolve(schema={"$ref": uri}).is_valid, {base: schema})
     plan = compiler.plan(f"{base}#")
     compiler.settle()
     return lambda instance: _apply(plan, instance)

@@ -6,21 +6,25 @@ runners they pick. How a job is printed (which keys, in which order) belongs to
 the schema version: `sweepgen/matrix_<version>.py` holds that version's `Rules`,
 found by the version the documents were detected as. A new version is new schema
 files plus such a module.
+
+A multinode search point (v2: prefill and decode workers) is one job serving all
+its concurrencies; full-sweep prints single-node jobs first, then multinode ones.
+The other selections expand single-node entries only and name the multinode ones
+they leave out.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
-import json
 from dataclasses import dataclass, fields
 from enum import Enum
 from functools import cache
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TypeVar
 
-from . import defaults, model, schemas
-from .model import ConfigSet, Custom, Entry, Job, SearchPoint, SeqLenConfig
+from . import checks, defaults, model, schemas
+from .model import ConfigSet, Custom, Entry, Job, SearchPoint, SeqLenConfig, Worker
 
 if TYPE_CHECKING:
     from .lint import LintResult
@@ -75,6 +79,9 @@ class Filters:
     frameworks: tuple[str, ...] = ()
     runner_types: tuple[str, ...] = ()
     seq_lens: tuple[str, ...] = ()
+    # --single-node / --multi-node; neither means both
+    single_node: bool = False
+    multi_node: bool = False
 
     def admits(self, entry: Entry) -> bool:
         return ((not self.model_prefixes or entry.key.startswith(self.model_prefixes))
@@ -82,52 +89,74 @@ class Filters:
                 and (not self.frameworks or entry.framework in self.frameworks)
                 and (not self.runner_types or entry.runner in self.runner_types))
 
+    def node_kinds(self) -> tuple[bool, ...]:
+        """The entry kinds wanted, in output order: single-node (False) first, then multinode (True)."""
+        if self.single_node == self.multi_node:
+            return (False, True)
+        return (self.multi_node,)
+
     def describe(self) -> str:
         """The seed generator's rendering: python list reprs, e.g. `model-prefix=['gptoss']`."""
         parts = [("model-prefix", self.model_prefixes), ("precision", self.precisions),
                  ("framework", self.frameworks), ("runner-type", self.runner_types), ("seq-lens", self.seq_lens)]
-        return "".join(f" {name}={list(values)!r}" for name, values in parts if values)
+        text = "".join(f" {name}={list(values)!r}" for name, values in parts if values)
+        kinds = self.node_kinds()
+        if len(kinds) == 1:
+            text += " multi-node" if kinds[0] else " single-node"
+        return text
 
 
-def build(origin: Entry | Custom, isl: int, osl: int, point: SearchPoint, *, conc: int, runner: str,
-          exp_name: str, max_model_len: int) -> Job:
+def build(origin: Entry | Custom, isl: int, osl: int, point: SearchPoint, *, conc: int | tuple[int, ...],
+          runner: str, exp_name: str, max_model_len: int) -> Job:
     """The one builder of matrix jobs: what runs (an entry, or custom's flags), where, and how."""
     return Job(image=origin.image, model=origin.model, model_prefix=origin.model_prefix,
                precision=origin.precision, framework=origin.framework, runner=runner, isl=isl, osl=osl,
                tp=point.tp, ep=point.ep, dp_attn=point.dp_attn, conc=conc, max_model_len=max_model_len,
-               exp_name=exp_name)
+               exp_name=exp_name, spec_decoding=point.spec_decoding, disagg=origin.disagg,
+               prefill=point.prefill, decode=point.decode)
 
 
 # ---------------------------------------------------------------- output rules per version
 
+@dataclass(frozen=True)
+class _Closed:
+    """A closed object schema of independent properties: each property can be checked on its own."""
+
+    required: frozenset[str]
+    properties: dict[str, tuple[str, checks.Check]]  # name -> (subschema URI, yes/no check of it)
+
+
 class EntryChecker:
     """Validates printed entries against the version's matrix-entry schema.
 
-    A schema that is a closed object of independent properties is checked one
-    property value at a time, and a value already seen valid is not checked again:
-    the same verdict as validating the whole entry, about thirty times faster on a
-    large sweep. Any other schema (or any failure) goes through the full validator,
-    which also writes the message.
+    When the schema is a closed object of independent properties, entries are
+    checked one property value at a time, and a value already seen valid is not
+    checked again: the same verdict as validating the whole entry, about thirty
+    times faster on a large sweep. The schema may also choose between such
+    objects with an `if` that only asks which keys are present (`required`) and
+    `then`/`else` references within the document (v2: single-node or multinode
+    job): the `if` depends on the key set alone, so each distinct key tuple picks
+    its branch once. Values are checked by `checks` (compiled, no jsonschema).
+    Any other schema (or any failure) goes through the full validator, which
+    also writes the message.
     """
 
     _PLAIN = frozenset({"$schema", "$id", "$comment", "$defs", "title", "description", "examples",
                         "x-sweepgen-version", "type", "properties", "required", "additionalProperties"})
+    _CHOICE = frozenset({"$schema", "$id", "$comment", "$defs", "title", "description", "examples",
+                         "x-sweepgen-version", "if", "then", "else"})
 
     def __init__(self, version: str) -> None:
-        self.validator = schemas.validator(version, "matrix-entry")
-        schema = self.validator.schema
-        base = schemas.version(version).schema_id("matrix-entry")
-        self.by_property = (set(schema) <= self._PLAIN and schema.get("type") == "object"
-                            and schema.get("additionalProperties") is False)
-        self.properties = {
-            name: self.validator.evolve(schema={"$ref": f"{base}#/properties/{_escape(name)}"})
-            for name in schema.get("properties", {})}
-        self.required = frozenset(schema.get("required", ()))
-        self.seen: set[tuple[str, Any]] = set()  # (property, (type, value)) found valid
+        self.version = version
+        self.schema = schemas.version(version).schema("matrix-entry")
+        self.base = schemas.version(version).schema_id("matrix-entry")
+        self._closed: dict[str, _Closed | None] = {}  # JSON pointer -> its closed object, if it is one
+        self._branch: dict[tuple[str, ...], _Closed | None] = {}  # key tuple -> the object that checks it
+        self.seen: set[tuple[str, Any]] = set()  # (property subschema URI, (type, value)) found valid
 
     def first_problem(self, entries: list[dict[str, Any]]) -> tuple[int, str] | None:
         """(index, description) of the first invalid entry, or None when all are valid."""
-        if self.by_property and self._all_valid_by_property(entries):
+        if self._all_valid_by_property(entries):
             return None
         for i, entry in enumerate(entries):
             problem = self.problem(entry)
@@ -139,7 +168,7 @@ class EntryChecker:
         """None when the entry is valid, else a one-line description of its first fault."""
         from jsonschema.exceptions import best_match
 
-        error = best_match(self.validator.iter_errors(entry))
+        error = best_match(schemas.validator(self.version, "matrix-entry").iter_errors(entry))
         if error is None:
             return None
         where = "".join(f"[{p!r}]" for p in error.absolute_path)
@@ -148,19 +177,71 @@ class EntryChecker:
         message = f"{error.instance!r} is not {expected}" if expected else error.message
         return f"{where}: {message}" if where else message
 
+    def _pointer_schema(self, pointer: str) -> Any:
+        node: Any = self.schema
+        for part in filter(None, pointer.split("/")):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def _closed_at(self, pointer: str) -> _Closed | None:
+        if pointer not in self._closed:
+            schema = self._pointer_schema(pointer)
+            closed = None
+            if (isinstance(schema, dict) and set(schema) <= self._PLAIN and schema.get("type") == "object"
+                    and schema.get("additionalProperties") is False):
+                closed = _Closed(frozenset(schema.get("required", ())), {
+                    name: (uri := f"{self.base}#{pointer}/properties/{_escape(name)}",
+                           checks.check(self.version, "matrix-entry", uri))
+                    for name in schema.get("properties", {})})
+            self._closed[pointer] = closed
+        return self._closed[pointer]
+
+    def _branch_for(self, keys: tuple[str, ...]) -> _Closed | None:
+        """The closed object an entry with these keys is checked against, or None (full validator)."""
+        if keys in self._branch:
+            return self._branch[keys]
+        pointer = ""
+        for _ in range(8):  # a chain of choices, never a cycle
+            schema = self._pointer_schema(pointer)
+            if not (isinstance(schema, dict) and set(schema) <= self._CHOICE and "if" in schema):
+                break
+            test, then, other = schema["if"], schema.get("then"), schema.get("else")
+            if not (isinstance(test, dict) and set(test) == {"required"} and isinstance(test["required"], list)):
+                self._branch[keys] = None
+                return None
+            chosen = then if set(test["required"]) <= set(keys) else other
+            ref = chosen.get("$ref") if isinstance(chosen, dict) and set(chosen) == {"$ref"} else None
+            if not (isinstance(ref, str) and ref.startswith("#/")):
+                self._branch[keys] = None
+                return None
+            pointer = ref[1:]
+        closed = self._closed_at(pointer)
+        self._branch[keys] = closed
+        return closed
+
     def _all_valid_by_property(self, entries: list[dict[str, Any]]) -> bool:
         shapes = set(map(tuple, entries))  # the key tuples: one per output shape
-        for keys in shapes:
-            if not (self.required <= set(keys) <= self.properties.keys()):
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        if len(shapes) == 1:
+            groups[shapes.pop()] = entries
+        else:
+            for entry in entries:
+                groups.setdefault(tuple(entry), []).append(entry)
+        for keys, group in groups.items():
+            closed = self._branch_for(keys)
+            if closed is None or not (closed.required <= set(keys) <= closed.properties.keys()):
                 return False
-            group = entries if len(shapes) == 1 else [e for e in entries if tuple(e) == keys]
             # columns of values, transposed in C: the check costs little more than the distinct values
             for name, column in zip(keys, zip(*map(dict.values, group))):
-                if not self._column_valid(name, column):
+                if not self._column_valid(closed.properties[name], column):
                     return False
         return True
 
-    def _column_valid(self, name: str, column: tuple[Any, ...]) -> bool:
+    def _column_valid(self, prop: tuple[str, Any], column: tuple[Any, ...]) -> bool:
+        uri, check = prop
         kinds = set(map(type, column))
         try:  # the type is part of the token: True == 1, but only one is a valid integer
             if len(kinds) == 1:
@@ -168,14 +249,13 @@ class EntryChecker:
                 distinct = {(kind, v): v for v in set(column)}
             else:
                 distinct = {token: token[1] for token in zip(map(type, column), column)}
-        except TypeError:  # lists and mappings: compare them by their JSON
-            distinct = {(type(v), json.dumps(v, sort_keys=True)): v for v in column}
-        check = self.properties[name]
+        except TypeError:  # lists and mappings: compare them by their repr, which tells true from 1
+            distinct = {(type(v), repr(v)): v for v in column}
         for token, value in distinct.items():
-            if (name, token) not in self.seen:
-                if not check.is_valid(value):
+            if (uri, token) not in self.seen:
+                if not check(value):
                     return False
-                self.seen.add((name, token))
+                self.seen.add((uri, token))
         return True
 
 
@@ -183,33 +263,58 @@ def _escape(name: str) -> str:
     return name.replace("~", "~0").replace("/", "~1")
 
 
-class Rules:
-    """A version's output rules: the key order of each shape. Subclass for more."""
+Getter = tuple[tuple[str, ...], Callable[[Job], tuple[Any, ...]]]
 
-    def __init__(self, version: str, orders: Mapping[Shape, tuple[str, ...]]) -> None:
+
+class Rules:
+    """A version's output rules: the key order of each shape. Subclass for more.
+
+    orders: the key order of a single-node job of each shape; multinode: the key
+    order of a multinode job (any shape), for versions that have them; point_def:
+    the master-config `$defs` name of a single-node search point (custom's job
+    takes its defaults from there); entry_def: that of an entry.
+    """
+
+    def __init__(self, version: str, orders: Mapping[Shape, tuple[str, ...]], *,
+                 multinode: tuple[str, ...] | None = None, point_def: str = "search-point",
+                 entry_def: str = "entry") -> None:
         self.version = version
-        attributes = {f.name for f in fields(Job)}
-        self._orders: dict[Shape, tuple[tuple[str, str], ...]] = {}
-        for shape in Shape:
-            order = orders[shape]
-            pairs = tuple((key, key.replace("-", "_")) for key in order)
-            unknown = [key for key, attribute in pairs if attribute not in attributes]
-            if unknown or len(set(order)) != len(order):
-                raise ValueError(f"{version} {shape.value}: bad key order {order} (unknown: {unknown})")
-            self._orders[shape] = pairs
+        self.point_def = point_def
+        self.entry_def = entry_def
+        self._orders = {shape: self._pairs(shape.value, orders[shape]) for shape in Shape}
         # render's fast path: the keys, and one C-level getter of the values in that order
-        self._getters: dict[Shape, tuple[tuple[str, ...], Callable[[Job], tuple[Any, ...]]]] = {
-            shape: (tuple(k for k, _ in pairs), attrgetter(*(a for _, a in pairs)))
-            for shape, pairs in self._orders.items()}
+        self._getters: dict[Shape, Getter] = {shape: self._getter(pairs) for shape, pairs in self._orders.items()}
+        self._multinode: Getter | None = self._getter(self._pairs("multinode", multinode)) if multinode else None
         self._checker: EntryChecker | None = None
+
+    def _pairs(self, what: str, order: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        attributes = {f.name for f in fields(Job)}
+        pairs = tuple((key, model.attribute_name(key)) for key in order)
+        unknown = [key for key, attribute in pairs if attribute not in attributes]
+        if unknown or len(set(order)) != len(order):
+            raise ValueError(f"{self.version} {what}: bad key order {order} (unknown: {unknown})")
+        return pairs
+
+    @staticmethod
+    def _getter(pairs: tuple[tuple[str, str], ...]) -> Getter:
+        return tuple(k for k, _ in pairs), attrgetter(*(a for _, a in pairs))
 
     def order(self, shape: Shape, job: Job) -> tuple[tuple[str, str], ...]:
         """(printed key, Job attribute) pairs in printing order (override with render)."""
         return self._orders[shape]
 
+    def render_keys(self, shape: Shape) -> tuple[str, ...]:
+        """The printed keys of a single-node job of this shape."""
+        return self._getters[shape][0]
+
     def concurrencies(self, point: SearchPoint, step: int) -> Iterator[int]:
-        """conc-start, times step each time, clamped to conc-end, which always ends the ladder."""
+        """A point's conc-list as written; else conc-start, times step each time, clamped to
+        conc-end, which always ends the ladder."""
+        if point.conc_list is not None:
+            yield from point.conc_list
+            return
         conc, end = point.conc_start, point.conc_end
+        assert conc is not None and end is not None  # the schema requires a range or a list
         if conc > end:
             return
         while True:
@@ -219,6 +324,11 @@ class Rules:
             conc = min(conc * step, end)
 
     def render(self, job: Job, shape: Shape) -> dict[str, Any]:
+        if job.prefill is not None:
+            if self._multinode is None:
+                raise ExpandError(f"schema version {self.version} has no multinode jobs")
+            keys, values = self._multinode
+            return dict(zip(keys, map(_plain, values(job))))
         keys, values = self._getters[shape]
         return dict(zip(keys, values(job)))
 
@@ -227,6 +337,15 @@ class Rules:
         if self._checker is None:
             self._checker = EntryChecker(self.version)
         return self._checker
+
+
+def _plain(value: Any) -> Any:
+    """A job value as JSON: tuples become lists; a worker block, the keys its config gave."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Worker):
+        return {key: _plain(getattr(value, model.attribute_name(key))) for key in value.written}
+    return value
 
 
 @cache
@@ -296,14 +415,33 @@ def _seq_filter(version: str, names: tuple[str, ...]) -> set[tuple[int, int]] | 
 
 def _widest(block: SeqLenConfig) -> SearchPoint:
     """The first search point with the largest tp (Python's max keeps the first)."""
-    return max(block.search_space, key=lambda p: p.tp)
+    return max(block.search_space, key=lambda p: p.tp or 0)
 
 
 def _sweep(configs: ConfigSet, origin: Entry, block: SeqLenConfig, point: SearchPoint, step: int,
            runner: str, exp_name: str, max_model_len: int) -> Iterator[Job]:
-    for conc in rules_for(configs.version).concurrencies(point, step):
+    """A single-node point's job per concurrency; a multinode point's one job serving them all."""
+    concs = rules_for(configs.version).concurrencies(point, step)
+    if point.multinode:
+        yield build(origin, block.isl, block.osl, point, conc=tuple(concs), runner=runner, exp_name=exp_name,
+                    max_model_len=max_model_len)
+        return
+    for conc in concs:
         yield build(origin, block.isl, block.osl, point, conc=conc, runner=runner, exp_name=exp_name,
                     max_model_len=max_model_len)
+
+
+def _test_job(origin: Entry, block: SeqLenConfig, runner: str, exp_name: str, max_model_len: int) -> Job:
+    """--test-mode's job of a block: the first largest-tp point at its lowest concurrency; for a
+    multinode entry, the first point at its lowest concurrency (a list of one)."""
+    if origin.multinode:
+        point = block.search_space[0]
+        conc: int | tuple[int, ...] = (point.lowest_conc,)
+    else:
+        point = _widest(block)
+        conc = point.lowest_conc
+    return build(origin, block.isl, block.osl, point, conc=conc, runner=runner, exp_name=exp_name,
+                 max_model_len=max_model_len)
 
 
 def _check_step(step: int) -> None:
@@ -323,21 +461,20 @@ def full_sweep(configs: ConfigSet, filters: Filters, step: int = 2, test_mode: b
             raise ExpandError(f"Invalid runner type(s): {shown}. Valid runner types are: {', '.join(sorted(valid))}")
     wanted = _seq_filter(configs.version, filters.seq_lens)
     jobs: list[Job] = []
-    for entry in configs.entries:
-        if not filters.admits(entry):
-            continue
-        for block in entry.seq_len_configs:
-            if wanted and (block.isl, block.osl) not in wanted:
+    for multinode in filters.node_kinds():
+        for entry in configs.entries:
+            if bool(entry.multinode) != multinode or not filters.admits(entry):
                 continue
-            exp_name = f"{entry.model_prefix}_{seq_len_name(configs.version, block.isl, block.osl)}"
-            max_model_len = block.isl + block.osl + FULL_SWEEP_HEADROOM
-            if test_mode:
-                point = _widest(block)
-                jobs.append(build(entry, block.isl, block.osl, point, conc=point.conc_start, runner=entry.runner,
-                                  exp_name=exp_name, max_model_len=max_model_len))
-                continue
-            for point in block.search_space:
-                jobs.extend(_sweep(configs, entry, block, point, step, entry.runner, exp_name, max_model_len))
+            for block in entry.seq_len_configs:
+                if wanted and (block.isl, block.osl) not in wanted:
+                    continue
+                exp_name = f"{entry.model_prefix}_{seq_len_name(configs.version, block.isl, block.osl)}"
+                max_model_len = block.isl + block.osl + FULL_SWEEP_HEADROOM
+                if test_mode:
+                    jobs.append(_test_job(entry, block, entry.runner, exp_name, max_model_len))
+                    continue
+                for point in block.search_space:
+                    jobs.extend(_sweep(configs, entry, block, point, step, entry.runner, exp_name, max_model_len))
     if not jobs:
         raise ExpandError("No configs found matching filters:" + filters.describe())
     return Selection(Shape.FULL_SWEEP_TEST if test_mode else Shape.FULL_SWEEP, tuple(jobs))
@@ -351,6 +488,9 @@ def test_config(configs: ConfigSet, key: str, runner_node: str | None = None, se
         message = f"Specified key '{key}' does not exist in config files."
         close = difflib.get_close_matches(key, [e.key for e in configs.entries], n=1)
         raise ExpandError(message + (f" Did you mean '{close[0]}'?" if close else ""))
+    if entry.multinode:
+        raise ExpandError(f"entry '{key}' is a multinode entry: test-config expands single-node entries only; "
+                          f"`full-sweep --multi-node --model-prefix {key}` gives its jobs")
     if runner_node:
         nodes = (configs.runners.nodes(entry.runner) if configs.runners else None) or ()
         if runner_node not in nodes:
@@ -366,7 +506,7 @@ def test_config(configs: ConfigSet, key: str, runner_node: str | None = None, se
         max_model_len = block.isl + block.osl
         for point in block.search_space:
             if test_mode:
-                jobs.append(build(entry, block.isl, block.osl, point, conc=point.conc_start, runner=runner,
+                jobs.append(build(entry, block.isl, block.osl, point, conc=point.lowest_conc, runner=runner,
                                   exp_name=f"{entry.model_prefix}_test", max_model_len=max_model_len))
             else:
                 exp_name = f"{entry.model_prefix}_{seq_len_name(configs.version, block.isl, block.osl)}"
@@ -386,18 +526,23 @@ def _runner_nodes(configs: ConfigSet, runner_type: str) -> tuple[str, ...]:
 
 def _smoke(configs: ConfigSet, entries: list[Entry], nodes: tuple[str, ...], command: str,
            ) -> tuple[list[Job], list[Skipped]]:
-    """One job per entry and node: the entry's 1k1k block, its widest point, that point's conc-start."""
+    """One job per entry and node: the entry's 1k1k block, its widest point, that point's lowest
+    concurrency. Multinode entries are left out (a smoke test runs on one node)."""
     smoke = seq_lens(configs.version).get(SMOKE_SEQ_LEN)
     jobs: list[Job] = []
     skipped: list[Skipped] = []
     for entry in entries:
+        if entry.multinode:
+            skipped.append(Skipped(entry, f"entry '{entry.key}' is a multinode entry; {command} tests single-node "
+                                          "entries only and skipped it"))
+            continue
         block = next((b for b in entry.seq_len_configs if (b.isl, b.osl) == smoke), None)
         if block is None:
             skipped.append(Skipped(entry, f"entry '{entry.key}' has no {SMOKE_SEQ_LEN} block; {command} skipped it"))
             continue
         point = _widest(block)
         for node in nodes:
-            jobs.append(build(entry, block.isl, block.osl, point, conc=point.conc_start, runner=node,
+            jobs.append(build(entry, block.isl, block.osl, point, conc=point.lowest_conc, runner=node,
                               exp_name=f"{entry.model_prefix}_test", max_model_len=block.isl + block.osl))
     return jobs, skipped
 
@@ -438,17 +583,28 @@ CUSTOM_CONC = 4
 def custom(configs: ConfigSet, runner_label: str, what: Custom, exp_name: str) -> Selection:
     if configs.runners is None or not configs.runners.knows(runner_label):
         raise ExpandError(f"Unable to find specified runner label '{runner_label}'.")
+    rules = rules_for(configs.version)
+    if what.model_prefix is None and "model-prefix" in rules.render_keys(Shape.CUSTOM):
+        raise ExpandError(f"{configs.version} jobs name their model-prefix: give custom --model-prefix")
     isl, osl = seq_lens(configs.version)[SMOKE_SEQ_LEN]
-    point = with_defaults(configs.version, SearchPoint, tp=CUSTOM_TP, conc_start=CUSTOM_CONC, conc_end=CUSTOM_CONC)
+    point = with_defaults(configs.version, rules.point_def, SearchPoint, tp=CUSTOM_TP, conc_start=CUSTOM_CONC,
+                          conc_end=CUSTOM_CONC)
+    # what an entry would have by default (v2: disagg false), for the fields custom has
+    what = with_defaults(configs.version, rules.entry_def, Custom, **{
+        f.name: getattr(what, f.name) for f in fields(Custom) if getattr(what, f.name) is not None})
     job = build(what, isl, osl, point, conc=CUSTOM_CONC, runner=runner_label, exp_name=exp_name,
                 max_model_len=isl + osl)
     return Selection(Shape.CUSTOM, (job,))
 
 
-def with_defaults(version: str, cls: type[SearchPoint], **values: Any) -> SearchPoint:
-    """A model object from keyword values, its missing fields filled from the schema's defaults."""
+M = TypeVar("M")
+
+
+def with_defaults(version: str, definition: str, cls: type[M], **values: Any) -> M:
+    """A model object from keyword values, its missing fields filled from the schema's defaults
+    (those of the master-config definition `definition`)."""
     data = {model.document_name(k): v for k, v in values.items()}
-    return model.from_data(cls, defaults.filler(version, "master-config", cls.SCHEMA_DEF)(data))
+    return model.from_data(cls, defaults.filler(version, "master-config", definition)(data))
 
 
 # ---------------------------------------------------------------- loading

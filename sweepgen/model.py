@@ -3,23 +3,32 @@
 A document key is its attribute name with `_` written `-` (`conc_start` reads
 `conc-start`), so each field is spelled once, here. Values are taken as they are:
 the schema has already checked them and filled their defaults; a dataclass default
-(`None`) only marks a field that older schema versions do not have.
+(`None`) marks a field that a schema version or a shape does not have (v1 has no
+`multinode`; a v2 multinode point has `prefill` instead of `tp`; a point gives
+`conc-list` or `conc-start`/`conc-end`).
 """
 
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from functools import cache
-from typing import Any, Callable, ClassVar, TypeVar, get_args, get_origin, get_type_hints
+from types import NoneType, UnionType
+from typing import Any, Callable, TypeVar, get_args, get_origin, get_type_hints
 
 T = TypeVar("T")
 
 # set on fields that do not come from the document's mapping (an entry's key, its file)
 OUTSIDE = {"outside": True}
+# set on a field that holds the document keys of the mapping, as written (in file order)
+WRITTEN = {"outside": True, "written": True}
 
 
 def document_name(attribute: str) -> str:
     return attribute.replace("_", "-")
+
+
+def attribute_name(key: str) -> str:
+    return key.replace("-", "_")
 
 
 class ModelError(Exception):
@@ -27,14 +36,41 @@ class ModelError(Exception):
 
 
 @dataclass(frozen=True)
-class SearchPoint:
-    SCHEMA_DEF: ClassVar[str] = "search-point"
+class Worker:
+    """One kind of worker of a multinode deployment (v2): printed with exactly the keys written."""
 
+    written: tuple[str, ...] = field(metadata=WRITTEN)
+    num_worker: int
     tp: int
     ep: int
     dp_attn: bool
-    conc_start: int
-    conc_end: int
+    additional_settings: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchPoint:
+    """A search point: single-node (tp, ep, dp-attn) or, in v2, multinode (prefill, decode)."""
+
+    tp: int | None = None
+    ep: int | None = None
+    dp_attn: bool | None = None
+    conc_start: int | None = None
+    conc_end: int | None = None
+    conc_list: tuple[int, ...] | None = None
+    spec_decoding: str | None = None
+    prefill: Worker | None = None
+    decode: Worker | None = None
+
+    @property
+    def multinode(self) -> bool:
+        return self.prefill is not None
+
+    @property
+    def lowest_conc(self) -> int:
+        if self.conc_list is not None:
+            return min(self.conc_list)
+        assert self.conc_start is not None  # the schema requires a range or a list
+        return self.conc_start
 
 
 @dataclass(frozen=True)
@@ -55,6 +91,8 @@ class Entry:
     framework: str
     runner: str
     seq_len_configs: tuple[SeqLenConfig, ...]
+    multinode: bool | None = None
+    disagg: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +104,7 @@ class Custom:
     precision: str
     framework: str
     model_prefix: str | None = None
+    disagg: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -88,9 +127,13 @@ class RunnerConfig:
         return any(label == name or label in nodes for name, nodes in self.types)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Job:
-    """One matrix entry before printing; the version's output rules choose and order the keys."""
+    """One matrix entry before printing; the version's output rules choose and order the keys.
+
+    A single-node job has one concurrency; a multinode job (prefill and decode workers
+    instead of tp, ep, dp-attn) serves every concurrency of its search point.
+    """
 
     image: str
     model: str
@@ -100,12 +143,16 @@ class Job:
     runner: str
     isl: int
     osl: int
-    tp: int
-    ep: int
-    dp_attn: bool
-    conc: int
+    conc: int | tuple[int, ...]
     max_model_len: int
     exp_name: str
+    tp: int | None = None
+    ep: int | None = None
+    dp_attn: bool | None = None
+    spec_decoding: str | None = None
+    disagg: bool | None = None
+    prefill: Worker | None = None
+    decode: Worker | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +170,28 @@ class ConfigSet:
         return None
 
 
+def _converter(hint: Any) -> Callable[[Any], Any] | None:
+    """How a document value becomes the field's value: nested dataclasses built, lists made tuples."""
+    if get_origin(hint) is UnionType:  # `X | None`: the value is there, so it is an X
+        hint = next(a for a in get_args(hint) if a is not NoneType)
+    args = get_args(hint)
+    if get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = args[0]
+        if not is_dataclass(item):
+            return tuple
+
+        def items(values: list[Any]) -> tuple[Any, ...]:
+            return tuple(from_data(item, value) for value in values)
+        return items
+    if isinstance(hint, type) and is_dataclass(hint):
+        cls = hint
+
+        def one(value: dict[str, Any]) -> Any:
+            return from_data(cls, value)
+        return one
+    return None
+
+
 @cache
 def _reader(cls: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None, bool], ...]:
     """(attribute, document key, converter, required) for each field of cls read from a mapping."""
@@ -131,22 +200,22 @@ def _reader(cls: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None, boo
     for f in fields(cls):
         if f.metadata.get("outside"):
             continue
-        hint = hints[f.name]
-        convert: Callable[[Any], Any] | None = None
-        args = get_args(hint)
-        if get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis and is_dataclass(args[0]):
-            item = args[0]
-            convert = lambda items, item=item: tuple(from_data(item, i) for i in items)  # noqa: E731
-        elif isinstance(hint, type) and is_dataclass(hint):
-            convert = lambda value, hint=hint: from_data(hint, value)  # noqa: E731
         required = f.default is MISSING and f.default_factory is MISSING
-        out.append((f.name, document_name(f.name), convert, required))
+        out.append((f.name, document_name(f.name), _converter(hints[f.name]), required))
     return tuple(out)
+
+
+@cache
+def _written_field(cls: type) -> str | None:
+    return next((f.name for f in fields(cls) if f.metadata.get("written")), None)
 
 
 def from_data(cls: type[T], data: dict[str, Any], **outside: Any) -> T:
     """An instance of cls from a validated mapping (plus the fields that come from elsewhere)."""
     values = dict(outside)
+    written = _written_field(cls)
+    if written is not None:
+        values[written] = tuple(data)
     for attribute, key, convert, required in _reader(cls):
         if key in data:
             value = data[key]

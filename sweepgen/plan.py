@@ -2,10 +2,12 @@
 
 Naming (stable, so workflows can reference matrices statically):
 
-- a group is every full-sweep job with one sequence length and one model-prefix;
-  its name is `<seq-len>-<model-prefix>` (`1k1k-dsr1`; an unnamed pair is
-  `<isl>_<osl>`), lowercased, each run of characters outside `[a-z0-9_-]`
-  replaced by `-`; jobs whose names come out equal share the group;
+- a group is every full-sweep job with one sequence length and one model-prefix,
+  single-node and multinode jobs apart; its name is `<seq-len>-<model-prefix>`
+  (`1k1k-dsr1`; an unnamed pair is `<isl>_<osl>`), with `-multinode` appended for
+  multinode jobs (`1k1k-dsr1-multinode`), lowercased, each run of characters
+  outside `[a-z0-9_-]` replaced by `-`; jobs whose names come out equal share the
+  group (a single-node and a multinode group never do: that is an error);
 - groups come in the order of their first job in full-sweep's output;
 - a group of more than max-jobs jobs is split into balanced contiguous shards
   `<name>-1`, `<name>-2`, ... (sizes differ by at most one); with `slots=N` every
@@ -32,6 +34,8 @@ MATRIX_BYTES_LIMIT = 900_000
 
 # the outputs written beside the matrices
 RESERVED = ("names", "total")
+# appended to the name of a group of multinode jobs
+MULTINODE_SUFFIX = "-multinode"
 
 
 class PlanError(Exception):
@@ -44,6 +48,7 @@ class Matrix:
     group: str
     seq_len: str
     model_prefixes: tuple[str, ...]
+    multinode: bool
     shard: int  # 1-based
     shards: int
     entries: tuple[dict[str, Any], ...]
@@ -87,6 +92,7 @@ def balanced(count: int, parts: int) -> list[tuple[int, int]]:
 class _Group:
     name: str
     seq_len: str
+    multinode: bool
     prefixes: list[str]
     entries: list[dict[str, Any]]
 
@@ -99,15 +105,19 @@ def make_plan(jobs: Sequence[Job], entries: Sequence[dict[str, Any]], seq_len_na
     if slots is not None and slots < 1:
         raise PlanError("slots must be at least 1")
     groups: dict[str, _Group] = {}
-    by_pair: dict[tuple[str, str], _Group] = {}  # (seq-len, model-prefix) -> its group, named once
+    # (seq-len, model-prefix, multinode) -> its group, named once
+    by_pair: dict[tuple[str, str, bool], _Group] = {}
     for job, entry, seq in zip(jobs, entries, seq_len_names, strict=True):
-        pair = (seq, job.model_prefix or "")
+        pair = (seq, job.model_prefix or "", job.prefill is not None)
         group = by_pair.get(pair)
         if group is None:
-            name = sanitize(f"{pair[0]}-{pair[1]}")
+            name = sanitize(f"{pair[0]}-{pair[1]}{MULTINODE_SUFFIX if pair[2] else ''}")
             group = groups.get(name)
             if group is None:
-                group = groups[name] = _Group(name, seq, [], [])
+                group = groups[name] = _Group(name, seq, pair[2], [], [])
+            elif group.multinode != pair[2]:
+                raise PlanError(f"single-node and multinode jobs would share the matrix '{name}' "
+                                f"(model-prefix '{pair[1]}'); rename a model-prefix")
             group.prefixes.append(pair[1])
             by_pair[pair] = group
         group.entries.append(entry)
@@ -126,7 +136,7 @@ def make_plan(jobs: Sequence[Job], entries: Sequence[dict[str, Any]], seq_len_na
         for i, (start, stop) in enumerate(cuts, 1):
             name = group.name if parts == 1 and slots is None else f"{group.name}-{i}"
             chosen = group.entries[start:stop]
-            matrices.append(Matrix(name, group.name, group.seq_len, tuple(group.prefixes), i, parts,
+            matrices.append(Matrix(name, group.name, group.seq_len, tuple(group.prefixes), group.multinode, i, parts,
                                    tuple(chosen), json.dumps(chosen)))
 
     seen = set(RESERVED)

@@ -91,15 +91,20 @@ FULL = [
 ]
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def make_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, master: str, runners: str) -> Path:
+    """A repository with configs/nvidia-master.yaml and configs/runners.yaml, as the working directory."""
     (tmp_path / ".git").mkdir()
     configs = tmp_path / "configs"
     configs.mkdir()
-    (configs / "nvidia-master.yaml").write_text(MASTER)
-    (configs / "runners.yaml").write_text(RUNNERS)
+    (configs / "nvidia-master.yaml").write_text(master)
+    (configs / "runners.yaml").write_text(runners)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return make_project(tmp_path, monkeypatch, MASTER, RUNNERS)
 
 
 def ok(result: Any) -> str:

@@ -72,7 +72,9 @@ def test_ep_default_is_read_from_the_schema(run, project, ep_default_two) -> Non
 def test_rules_check_their_key_orders() -> None:
     order = ("image", "model", "precision", "framework", "runner", "isl", "osl", "tp", "ep", "dp-attn", "conc",
              "max-model-len", "exp-name")
-    with pytest.raises(ValueError, match="unknown: \\['spec-decoding'\\]"):
-        Rules("vX", {shape: (*order, "spec-decoding") for shape in Shape})
+    with pytest.raises(ValueError, match="unknown: \\['pp'\\]"):
+        Rules("vX", {shape: (*order, "pp") for shape in Shape})
+    with pytest.raises(ValueError, match="vX multinode: .*unknown: \\['pp'\\]"):
+        Rules("vX", {shape: order for shape in Shape}, multinode=(*order, "pp"))
     with pytest.raises(KeyError):
         Rules("vX", {Shape.FULL_SWEEP: order})

@@ -102,9 +102,22 @@ def test_plan_github_output_and_summary(run, project, monkeypatch: pytest.Monkey
         "| `1k8k-gptoss` | 2 | gptoss | 1k8k | 1/1 |\n")
 
 
-def test_plan_github_output_needs_the_variable(run, project) -> None:
-    assert error(run("plan", "--github-output")) == (
-        "sweepgen: error: --github-output needs $GITHUB_OUTPUT (set by GitHub Actions) to name the output file\n")
+def test_plan_outside_github_actions_still_prints_the_plan(run, project) -> None:
+    # a workflow's command line run outside Actions (no $GITHUB_OUTPUT, no $GITHUB_STEP_SUMMARY)
+    expected = json.dumps({"1k1k-dsr1": FULL[:8], "8k1k-dsr1": FULL[8:9], "1k8k-gptoss": FULL[9:]}) + "\n"
+    result = run("plan", "--github-output")
+    assert (result.exit_code, result.stdout) == (0, expected)
+    assert result.stderr == ("sweepgen: note: --github-output: $GITHUB_OUTPUT is not set (not in GitHub Actions); "
+                             "the plan is printed only\n")
+    result = run("plan", "--summary")
+    assert (result.exit_code, result.stdout) == (0, expected)
+    assert result.stderr == ("sweepgen: note: --summary: $GITHUB_STEP_SUMMARY is not set (not in GitHub Actions); "
+                             "no summary written\n")
+    result = run("plan", "--slots", "2", "--github-output", "--summary")
+    assert result.exit_code == 0
+    assert list(json.loads(result.stdout)) == ["1k1k-dsr1-1", "1k1k-dsr1-2", "8k1k-dsr1-1", "8k1k-dsr1-2",
+                                               "1k8k-gptoss-1", "1k8k-gptoss-2"]
+    assert result.stderr.count("sweepgen: note: ") == 2
 
 
 def test_plan_names_are_sanitized(run, project) -> None:

@@ -20,19 +20,21 @@ from .seed import SpacedOption, batch_options, check_seq_lens, command, config_o
 @batch_options
 def full_sweep(config_files: tuple[str, ...], runner_config: str | None, model_prefix: tuple[str, ...],
                precision: tuple[str, ...], framework: tuple[str, ...], runner_type: tuple[str, ...],
-               seq_lens: tuple[str, ...], step_size: int, test_mode: bool, max_batch_size: int,
-               batch_index: int | None, get_batch_count: bool) -> None:
+               seq_lens: tuple[str, ...], step_size: int, test_mode: bool, single_node: bool, multi_node: bool,
+               max_batch_size: int, batch_index: int | None, get_batch_count: bool) -> None:
     """Every job of the entries that match the filters (all entries without filters).
 
     One job per search point and concurrency (conc-start, times --step-size, up to
-    conc-end). Filters are OR within one flag, AND across flags; --model-prefix
-    matches the start of the entry key. A runner config is needed only with --runner-type.
+    conc-end; or each value of a conc-list). A multinode search point is one job
+    whose conc is the whole list. Filters are OR within one flag, AND across flags;
+    --model-prefix matches the start of the entry key. A runner config is needed
+    only with --runner-type.
     """
     from sweepgen import expand
 
     configs, result = load_configs(config_files, runner_config)
     check_seq_lens(configs, seq_lens)
-    filters = expand.Filters(model_prefix, precision, framework, runner_type, seq_lens)
+    filters = expand.Filters(model_prefix, precision, framework, runner_type, seq_lens, single_node, multi_node)
     emit(configs, result, lambda: expand.full_sweep(configs, filters, step_size, test_mode),
          max_batch_size, batch_index, get_batch_count)
 
@@ -102,15 +104,16 @@ def runner_sweep(config_files: tuple[str, ...], runner_config: str | None, runne
 @click.option("--framework", required=True, help="Framework (sglang, trt, vllm, ...).")
 @click.option("--precision", required=True, help="Precision (fp4, fp8, ...).")
 @click.option("--exp-name", required=True, help="Experiment name.")
+@click.option("--model-prefix", help="Model prefix (v2 jobs carry one; required with v2 configs).")
 @batch_options
 def custom(config_files: tuple[str, ...], runner_config: str | None, runner_label: str, image: str, model: str,
-           framework: str, precision: str, exp_name: str, max_batch_size: int, batch_index: int | None,
-           get_batch_count: bool) -> None:
+           framework: str, precision: str, exp_name: str, model_prefix: str | None, max_batch_size: int,
+           batch_index: int | None, get_batch_count: bool) -> None:
     """One 1k1k job from the values given (tp 8, conc 4, the schema's default ep and dp-attn)."""
     from sweepgen import expand
     from sweepgen.model import Custom
 
     configs, result = load_configs(config_files, runner_config, "custom")
-    what = Custom(image=image, model=model, precision=precision, framework=framework)
+    what = Custom(image=image, model=model, precision=precision, framework=framework, model_prefix=model_prefix)
     emit(configs, result, lambda: expand.custom(configs, runner_label, what, exp_name),
          max_batch_size, batch_index, get_batch_count)

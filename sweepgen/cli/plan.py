@@ -21,26 +21,27 @@ from .seed import check_seq_lens, command, config_options, load_configs, select,
 @click.option("--summary", is_flag=True, help="Append a table of the matrices to $GITHUB_STEP_SUMMARY.")
 def plan(config_files: tuple[str, ...], runner_config: str | None, model_prefix: tuple[str, ...],
          precision: tuple[str, ...], framework: tuple[str, ...], runner_type: tuple[str, ...],
-         seq_lens: tuple[str, ...], step_size: int, test_mode: bool, max_jobs: int, slots: int | None,
-         github_output: bool, summary: bool) -> None:
+         seq_lens: tuple[str, ...], step_size: int, test_mode: bool, single_node: bool, multi_node: bool,
+         max_jobs: int, slots: int | None, github_output: bool, summary: bool) -> None:
     """One matrix per sequence length and model-prefix, each at most --max-jobs jobs.
 
     Prints one JSON object, matrix name -> list of entries; together the matrices
     are exactly full-sweep's output with the same filters. Names are
-    `<seq-len>-<model-prefix>` (`1k1k-dsr1`), sharded `<name>-1`, `<name>-2`, ...
-    when a group has more than --max-jobs jobs.
+    `<seq-len>-<model-prefix>` (`1k1k-dsr1`), `<seq-len>-<model-prefix>-multinode`
+    for multinode jobs, sharded `<name>-1`, `<name>-2`, ... when a group has more
+    than --max-jobs jobs. Outside GitHub Actions (no $GITHUB_OUTPUT or
+    $GITHUB_STEP_SUMMARY), --github-output and --summary say so on stderr and the
+    plan is still printed.
     """
+    import os
+
     from sweepgen import expand, ghoutput
     from sweepgen import plan as planning
 
-    target = None
-    if github_output:
-        target = ghoutput.github_output_path()
-        if target is None:
-            fail("--github-output needs $GITHUB_OUTPUT (set by GitHub Actions) to name the output file")
+    target = ghoutput.github_output_path() if github_output else None
     configs, lint_result = load_configs(config_files, runner_config)
     check_seq_lens(configs, seq_lens)
-    filters = expand.Filters(model_prefix, precision, framework, runner_type, seq_lens)
+    filters = expand.Filters(model_prefix, precision, framework, runner_type, seq_lens, single_node, multi_node)
     selection, entries = select(configs, lint_result, lambda: expand.full_sweep(configs, filters, step_size, test_mode))
     names: dict[tuple[int, int], str] = {}
     seq_names = [names.get((job.isl, job.osl)) or names.setdefault(
@@ -51,6 +52,15 @@ def plan(config_files: tuple[str, ...], runner_config: str | None, model_prefix:
             ghoutput.write_outputs(target, planning.outputs(result))
     except (planning.PlanError, ghoutput.OutputError) as exc:
         fail(str(exc))
+    if github_output and target is None:
+        note("--github-output: $GITHUB_OUTPUT is not set (not in GitHub Actions); the plan is printed only")
     if summary:
-        append_step_summary(planning.summary(result))
+        if os.environ.get("GITHUB_STEP_SUMMARY"):
+            append_step_summary(planning.summary(result))
+        else:
+            note("--summary: $GITHUB_STEP_SUMMARY is not set (not in GitHub Actions); no summary written")
     click.echo(result.to_json())
+
+
+def note(message: str) -> None:
+    click.echo(f"sweepgen: note: {message}", err=True)

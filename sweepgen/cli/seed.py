@@ -111,6 +111,10 @@ def step_option(f: F) -> F:
 
 def sweep_filter_options(f: F) -> F:
     """full-sweep's filters, also taken by `plan`."""
+    f = click.option("--multi-node", is_flag=True,
+                     help="Multinode entries (one job per search point, serving all its concurrencies).")(f)
+    f = click.option("--single-node", is_flag=True,
+                     help="Single-node entries (one job per concurrency). Neither flag: both, single-node first.")(f)
     f = click.option("--test-mode", is_flag=True,
                      help="One job per sequence-length block: its first largest-tp point at conc-start.")(f)
     f = step_option(f)
