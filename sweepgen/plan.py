@@ -73,7 +73,9 @@ class Plan:
 
 
 def sanitize(text: str) -> str:
-    return re.sub(r"[^a-z0-9_-]+", "-", text.lower())
+    # '.' and other characters become '_', never '-': a shard suffix is '-N', and model-prefix
+    # glm5.1 must not be named like shard 1 of glm5
+    return re.sub(r"[^a-z0-9-]+", "_", text.lower())
 
 
 def balanced(count: int, parts: int) -> list[tuple[int, int]]:

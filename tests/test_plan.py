@@ -108,7 +108,7 @@ def test_plan_outside_github_actions_still_prints_the_plan(run, project) -> None
     result = run("plan", "--github-output")
     assert (result.exit_code, result.stdout) == (0, expected)
     assert result.stderr == ("sweepgen: note: --github-output: $GITHUB_OUTPUT is not set (not in GitHub Actions); "
-                             "the plan is printed only\n")
+                             "the result is printed only\n")
     result = run("plan", "--summary")
     assert (result.exit_code, result.stdout) == (0, expected)
     assert result.stderr == ("sweepgen: note: --summary: $GITHUB_STEP_SUMMARY is not set (not in GitHub Actions); "
@@ -124,7 +124,7 @@ def test_plan_names_are_sanitized(run, project) -> None:
     (project / "configs" / "nvidia-master.yaml").write_text(
         MASTER.replace("model-prefix: gptoss", "model-prefix: GPT.oss_v2"))
     out = json.loads(ok(run("plan")))
-    assert list(out) == ["1k1k-dsr1", "8k1k-dsr1", "1k8k-gpt-oss_v2"]
+    assert list(out) == ["1k1k-dsr1", "8k1k-dsr1", "1k8k-gpt_oss_v2"]
 
 
 def test_plan_of_the_project_configs(run, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,13 +32,32 @@ def resolve_format(fmt: str) -> str:
     return fmt
 
 
-def append_step_summary(markdown: str) -> None:
+def note(message: str) -> None:
+    click.echo(f"sweepgen: note: {message}", err=True)
+
+
+def append_step_summary(markdown: str, requested: bool = False) -> None:
+    """Append to $GITHUB_STEP_SUMMARY; when the user asked (--summary) outside Actions, say so."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(markdown)
             if not markdown.endswith("\n"):
                 handle.write("\n")
+    elif requested:
+        note("--summary: $GITHUB_STEP_SUMMARY is not set (not in GitHub Actions); no summary written")
+
+
+def github_output_target(requested: bool) -> str | None:
+    """The $GITHUB_OUTPUT file for --github-output; outside Actions a note, and the caller prints only."""
+    if not requested:
+        return None
+    from sweepgen.ghoutput import github_output_path
+
+    target = github_output_path()
+    if target is None:
+        note("--github-output: $GITHUB_OUTPUT is not set (not in GitHub Actions); the result is printed only")
+    return target
 
 
 def lint_or_stop(files: list[Path], runner_config: str | None, schema_version: str = "auto",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import append_step_summary, fail
+from .common import append_step_summary, fail, github_output_target
 from .seed import check_seq_lens, command, config_options, sweep_filter_options
 
 if TYPE_CHECKING:
@@ -91,11 +91,7 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
                                           ("--github-output", github_output)) if value]
         if given:
             raise click.UsageError(f"{given[0]} needs --format plan")
-    target = None
-    if github_output:
-        target = ghoutput.github_output_path()
-        if target is None:
-            fail("--github-output needs $GITHUB_OUTPUT (set by GitHub Actions) to name the output file")
+    target = github_output_target(github_output)
 
     cwd = Path.cwd()
     try:
@@ -177,4 +173,4 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
         report += "\n" + planning.summary(plan)
         click.echo(plan.to_json())
     if summary:
-        append_step_summary(report)
+        append_step_summary(report, requested=True)

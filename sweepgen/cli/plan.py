@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import append_step_summary, fail
+from .common import append_step_summary, fail, github_output_target
 from .seed import check_seq_lens, command, config_options, load_configs, select, sweep_filter_options
 
 
@@ -33,12 +33,11 @@ def plan(config_files: tuple[str, ...], runner_config: str | None, model_prefix:
     $GITHUB_STEP_SUMMARY), --github-output and --summary say so on stderr and the
     plan is still printed.
     """
-    import os
 
     from sweepgen import expand, ghoutput
     from sweepgen import plan as planning
 
-    target = ghoutput.github_output_path() if github_output else None
+    target = github_output_target(github_output)
     configs, lint_result = load_configs(config_files, runner_config)
     check_seq_lens(configs, seq_lens)
     filters = expand.Filters(model_prefix, precision, framework, runner_type, seq_lens, single_node, multi_node)
@@ -52,15 +51,6 @@ def plan(config_files: tuple[str, ...], runner_config: str | None, model_prefix:
             ghoutput.write_outputs(target, planning.outputs(result))
     except (planning.PlanError, ghoutput.OutputError) as exc:
         fail(str(exc))
-    if github_output and target is None:
-        note("--github-output: $GITHUB_OUTPUT is not set (not in GitHub Actions); the plan is printed only")
     if summary:
-        if os.environ.get("GITHUB_STEP_SUMMARY"):
-            append_step_summary(planning.summary(result))
-        else:
-            note("--summary: $GITHUB_STEP_SUMMARY is not set (not in GitHub Actions); no summary written")
+        append_step_summary(planning.summary(result), requested=True)
     click.echo(result.to_json())
-
-
-def note(message: str) -> None:
-    click.echo(f"sweepgen: note: {message}", err=True)
