@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import json
 from dataclasses import dataclass, fields
 from enum import Enum
 from functools import cache
@@ -362,11 +363,28 @@ def render(selection: Selection, version: str) -> list[dict[str, Any]]:
     """The printed entries, each validated against the version's matrix-entry schema."""
     rules = rules_for(version)
     out = [rules.render(job, selection.shape) for job in selection.jobs]
-    problem = rules.checker.first_problem(out)
-    if problem is not None:
-        raise ExpandError(f"generated entry {problem[0]} does not match the {version} matrix-entry schema: "
-                          f"{problem[1]}")
+    _check_rendered(rules, out, 0)
     return out
+
+
+def render_json(selection: Selection, version: str, chunk: int = 4096) -> list[str]:
+    """The printed entries as JSON texts (json.dumps of each), validated a chunk at a time:
+    the entry dicts of a large sweep never all live at once, only these strings do."""
+    rules = rules_for(version)
+    jobs, shape, dumps = selection.jobs, selection.shape, json.dumps
+    out: list[str] = []
+    for start in range(0, len(jobs), chunk):
+        part = [rules.render(job, shape) for job in jobs[start:start + chunk]]
+        _check_rendered(rules, part, start)
+        out.extend(map(dumps, part))
+    return out
+
+
+def _check_rendered(rules: Rules, entries: list[dict[str, Any]], offset: int) -> None:
+    problem = rules.checker.first_problem(entries)
+    if problem is not None:
+        raise ExpandError(f"generated entry {offset + problem[0]} does not match the {rules.version} "
+                          f"matrix-entry schema: {problem[1]}")
 
 
 # ---------------------------------------------------------------- sequence lengths

@@ -106,7 +106,7 @@ def lint_files(
 
     token = REFERENCE_SETS.set({} if names is None else {"runner-config": names})
     try:
-        first_seen: dict[str, tuple[str, int]] = {}
+        first_seen: dict[str, tuple[Document, str]] = {}
         newest = schemas.latest()
         for doc, version in zip(master_docs, master_versions):
             documents[doc.path] = doc
@@ -156,22 +156,22 @@ def _yaml11_warnings(doc: Document, already: list[Problem]) -> list[Problem]:
     return out
 
 
-def _cross_file_duplicates(doc: Document, first_seen: dict[str, tuple[str, int]]) -> list[Problem]:
-    out = []
-    root = doc.root
-    if root is None or root.kind != "map":
+def _cross_file_duplicates(doc: Document, first_seen: dict[str, tuple[Document, str]]) -> list[Problem]:
+    """Entry keys already defined by an earlier file; positions are looked up only for those."""
+    out: list[Problem] = []
+    if not isinstance(doc.data, dict):
         return out
-    local: set[str] = set()
-    for key_node, _ in root.value:
-        key = key_node.value if isinstance(key_node.value, str) else str(key_node.value)
-        if key in local:
-            continue  # a duplicate inside one file is reported by the loader
-        local.add(key)
-        line = doc.position(key_node.start)[0]
+    for key in doc.data:
         if key in first_seen:
-            other, other_line = first_seen[key]
-            out.append(doc.problem(key_node.start, "duplicate-key",
-                                   f"entry '{key}' is already defined in {other} at line {other_line}"))
+            other, _ = first_seen[key]
+            out.append(doc.problem(_key_offset(doc, key), "duplicate-key",
+                                   f"entry '{key}' is already defined in {other.path} at line "
+                                   f"{other.position(_key_offset(other, key))[0]}"))
         else:
-            first_seen[key] = (doc.path, line)
+            first_seen[key] = (doc, key)
     return out
+
+
+def _key_offset(doc: Document, key: str) -> int:
+    key_node, _ = doc.node_at([key])
+    return key_node.start if key_node is not None else 0

@@ -22,7 +22,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from .model import Job
 
@@ -51,7 +51,7 @@ class Matrix:
     multinode: bool
     shard: int  # 1-based
     shards: int
-    entries: tuple[dict[str, Any], ...]
+    count: int
     json: str  # the entries serialized once: printed, measured and written from this
 
 
@@ -61,7 +61,7 @@ class Plan:
 
     @property
     def total(self) -> int:
-        return sum(len(m.entries) for m in self.matrices)
+        return sum(m.count for m in self.matrices)
 
     @property
     def names(self) -> list[str]:
@@ -69,7 +69,15 @@ class Plan:
 
     def to_json(self) -> str:
         """json.dumps of {name: entries}, from the matrices' own serializations."""
-        return "{" + ", ".join(f"{json.dumps(m.name)}: {m.json}" for m in self.matrices) + "}"
+        return "".join(self.json_pieces())
+
+    def json_pieces(self) -> Iterator[str]:
+        """to_json in pieces, for printing a large plan without one string of all of it."""
+        yield "{"
+        for i, m in enumerate(self.matrices):
+            yield f"{', ' if i else ''}{json.dumps(m.name)}: "
+            yield m.json
+        yield "}"
 
 
 def sanitize(text: str) -> str:
@@ -96,12 +104,13 @@ class _Group:
     seq_len: str
     multinode: bool
     prefixes: list[str]
-    entries: list[dict[str, Any]]
+    entries: list[str]
 
 
-def make_plan(jobs: Sequence[Job], entries: Sequence[dict[str, Any]], seq_len_names: Sequence[str],
+def make_plan(jobs: Sequence[Job], entries: Sequence[str], seq_len_names: Sequence[str],
               max_jobs: int = MAX_JOBS, slots: int | None = None) -> Plan:
-    """Group full-sweep's jobs (with their printed entries and sequence-length names) into matrices."""
+    """Group full-sweep's jobs (with their printed entries' JSON texts and sequence-length names)
+    into matrices."""
     if max_jobs < 1:
         raise PlanError("max-jobs must be at least 1")
     if slots is not None and slots < 1:
@@ -139,7 +148,7 @@ def make_plan(jobs: Sequence[Job], entries: Sequence[dict[str, Any]], seq_len_na
             name = group.name if parts == 1 and slots is None else f"{group.name}-{i}"
             chosen = group.entries[start:stop]
             matrices.append(Matrix(name, group.name, group.seq_len, tuple(group.prefixes), group.multinode, i, parts,
-                                   tuple(chosen), json.dumps(chosen)))
+                                   len(chosen), "[" + ", ".join(chosen) + "]"))
 
     seen = set(RESERVED)
     for m in matrices:
@@ -160,7 +169,7 @@ def summary(plan: Plan) -> str:
     lines = [f"## sweepgen plan: {plan.total} jobs in {len(plan.matrices)} matrices", "",
              "| matrix | jobs | model | seq-len | shards |", "|---|---:|---|---|---|"]
     for m in plan.matrices:
-        lines.append(f"| `{m.name}` | {len(m.entries)} | {', '.join(m.model_prefixes)} | {m.seq_len} "
+        lines.append(f"| `{m.name}` | {m.count} | {', '.join(m.model_prefixes)} | {m.seq_len} "
                      f"| {m.shard}/{m.shards} |")
     return "\n".join(lines) + "\n"
 

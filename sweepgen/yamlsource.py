@@ -78,7 +78,7 @@ class Document:
 
     path: str
     text: str
-    root: Node | None = None
+    _root: Node | None = None
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
     # offsets of plain scalars that YAML 1.1 readers take as booleans
@@ -86,6 +86,24 @@ class Document:
     _line_starts: list[int] | None = None
     bom: bool = False
     usable: bool = True
+    # whether _root is built: the fast load keeps plain values only, and the node tree (for
+    # positions and edits) is built from the text on first use
+    _nodes: bool = False
+
+    @property
+    def root(self) -> Node | None:
+        if not self._nodes:
+            self._nodes = True
+            if self.usable and self.text:
+                scratch = Document(self.path, self.text, bom=self.bom)
+                parse(scratch, nodes=True)
+                self._root = scratch._root
+        return self._root
+
+    @root.setter
+    def root(self, node: Node | None) -> None:
+        self._root = node
+        self._nodes = True
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset in the text."""
@@ -247,8 +265,13 @@ def _control_char(text: str) -> int:
     return found.start() if found else -1
 
 
-def parse(doc: Document) -> None:
-    """Parse doc.text into doc.root / doc.data; every fault becomes a problem on doc."""
+class _NeedNodes(Exception):
+    """The fast load met something (a duplicate or collection key) that needs node positions."""
+
+
+def parse(doc: Document, nodes: bool = False) -> None:
+    """Parse doc.text into doc.data (and doc.root with nodes=True, else lazily on first use);
+    every fault becomes a problem on doc."""
     from _ruamel_yaml import CParser  # the C parser: fast, and it gives marks
 
     text = doc.text
@@ -264,7 +287,16 @@ def parse(doc: Document) -> None:
     base = 1 if doc.bom else 0
     parser = CParser(text[base:] if base else text)
     try:
-        _build(doc, parser, base)
+        if nodes:
+            _build(doc, parser, base)
+        else:
+            try:
+                _build_plain(doc, parser, base)
+            except _NeedNodes:
+                parser.dispose()
+                del doc.problems[:], doc.yaml11_bools[:]
+                parser = CParser(text[base:] if base else text)
+                _build(doc, parser, base)
     except Exception as exc:  # libyaml scanner/parser errors carry marks
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -296,6 +328,109 @@ def _offset_of(text: str, mark: Any) -> int:
             break
         pos = nxt + 1
     return min(pos + col, len(text))
+
+
+def _build_plain(doc: Document, parser: Any, base: int) -> None:
+    """Parser events to plain values only: the hot path of every command (no nodes kept)."""
+    from ruamel.yaml import events as ev
+
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+    map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
+    doc_start, stream_end = ev.DocumentStartEvent, ev.StreamEndEvent
+    get_event = parser.get_event
+    cache = _PLAIN_CACHE
+    yaml11 = doc.yaml11_bools
+    documents = 0
+    no_key = _NO_KEY
+    # stack frames: [container, is a mapping, pending key or no_key]
+    stack: list[list[Any]] = []
+    done = False
+    plain: Any
+    while True:
+        event = get_event()
+        cls = event.__class__
+        if cls is scalar_event:
+            text = event.value
+            tag = event.tag
+            if not event.style and (tag is None or tag == "!") and event.implicit[0]:
+                try:
+                    plain = cache[text]
+                except KeyError:
+                    plain = cache[text] = resolve_plain(text)
+                if plain.__class__ is str and text in YAML11_BOOLS:
+                    yaml11.append(event.start_mark.index + base)
+            elif tag is not None and tag != "!":
+                plain, err = _resolve_tagged(tag, text)
+                if err:
+                    doc.add(event.start_mark.index + base, "tag", err)
+            else:
+                plain = text
+            if event.anchor is not None:
+                doc.add(event.start_mark.index + base, "anchor",
+                        f"anchor '&{event.anchor}' is not allowed: write values out in full")
+        elif cls is map_start or cls is seq_start:
+            start = event.start_mark.index + base
+            if event.anchor is not None:
+                doc.add(start, "anchor", f"anchor '&{event.anchor}' is not allowed: write values out in full")
+            tag = event.tag
+            if tag is not None and tag not in ("!", _CORE + "map", _CORE + "seq"):
+                doc.add(start, "tag", f"unsupported tag '{tag}': only plain YAML values are allowed")
+            if len(stack) >= MAX_DEPTH:
+                doc.usable = False
+                doc.data = None
+                doc.root = None
+                doc.add(start, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+                return
+            if stack and stack[-1][1] and stack[-1][2] is no_key:
+                raise _NeedNodes  # a collection as a mapping key
+            stack.append([{}, True, no_key] if cls is map_start else [[], False, no_key])
+            continue
+        elif cls is map_end or cls is seq_end:
+            plain = stack.pop()[0]
+        elif cls is alias_event:
+            doc.add(event.start_mark.index + base, "alias",
+                    f"alias '*{event.anchor}' is not allowed: write values out in full")
+            plain = None
+        elif cls is doc_start:
+            documents += 1
+            if documents > 1:
+                doc.add(event.start_mark.index + base, "multiple-documents",
+                        "a config file holds one YAML document; found another one here")
+                doc.usable = False
+                doc.data = None
+                doc.root = None
+                return
+            continue
+        elif cls is stream_end:
+            break
+        else:  # StreamStart, DocumentEnd
+            continue
+
+        if not stack:
+            doc.data = plain
+            done = True
+            continue
+        frame = stack[-1]
+        if not frame[1]:
+            frame[0].append(plain)
+        elif frame[2] is no_key:
+            frame[2] = plain
+        else:
+            key = frame[2]
+            frame[2] = no_key
+            if key.__class__ is not str:
+                key = _scalar_str(key)
+            mapping = frame[0]
+            if key in mapping:
+                raise _NeedNodes  # the report names the first occurrence's line
+            mapping[key] = plain
+    if not done:
+        doc.usable = False
+        doc.add(0, "empty", "file holds no YAML document: expected a mapping of entries")
+
+
+_NO_KEY = object()
 
 
 def _build(doc: Document, parser: Any, base: int) -> None:

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -46,6 +46,13 @@ def append_step_summary(markdown: str, requested: bool = False) -> None:
                 handle.write("\n")
     elif requested:
         note("--summary: $GITHUB_STEP_SUMMARY is not set (not in GitHub Actions); no summary written")
+
+
+def echo_plan(plan: Any) -> None:
+    """Print a plan's JSON object piece by piece (a large plan is never one string)."""
+    for piece in plan.json_pieces():
+        click.echo(piece, nl=False)
+    click.echo()
 
 
 def github_output_target(requested: bool) -> str | None:

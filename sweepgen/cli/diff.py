@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import append_step_summary, fail, github_output_target
+from .common import append_step_summary, echo_plan, fail, github_output_target
 from .seed import check_seq_lens, command, config_options, sweep_filter_options
 
 if TYPE_CHECKING:
@@ -164,13 +165,13 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
         click.echo(report, nl=False)
     else:
         try:
-            plan = planning.make_plan([j.job for j in result.added], [j.entry for j in result.added],
+            plan = planning.make_plan([j.job for j in result.added], [json.dumps(j.entry) for j in result.added],
                                       [j.seq_len for j in result.added], max_jobs or planning.MAX_JOBS, slots)
             if target is not None:
                 ghoutput.write_outputs(target, planning.outputs(plan))
         except (planning.PlanError, ghoutput.OutputError) as exc:
             fail(str(exc))
         report += "\n" + planning.summary(plan)
-        click.echo(plan.to_json())
+        echo_plan(plan)
     if summary:
         append_step_summary(report, requested=True)

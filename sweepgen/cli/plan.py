@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import append_step_summary, fail, github_output_target
+from .common import append_step_summary, echo_plan, fail, github_output_target
 from .seed import check_seq_lens, command, config_options, load_configs, select, sweep_filter_options
 
 
@@ -47,10 +47,11 @@ def plan(config_files: tuple[str, ...], runner_config: str | None, model_prefix:
         (job.isl, job.osl), expand.seq_len_name(configs.version, job.isl, job.osl)) for job in selection.jobs]
     try:
         result = planning.make_plan(selection.jobs, entries, seq_names, max_jobs, slots)
+        del entries, seq_names  # the matrices hold their own JSON now
         if target is not None:
             ghoutput.write_outputs(target, planning.outputs(result))
     except (planning.PlanError, ghoutput.OutputError) as exc:
         fail(str(exc))
     if summary:
         append_step_summary(planning.summary(result), requested=True)
-    click.echo(result.to_json())
+    echo_plan(result)

@@ -187,15 +187,15 @@ def report_skipped(skipped_entries: tuple[Skipped, ...], result: LintResult) -> 
 
 
 def select(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection],
-           ) -> tuple[Selection, list[dict[str, Any]]]:
-    """Run a selection and render it, warning about skipped entries; the seed's wording
-    on one line for anything it cannot do."""
-    from sweepgen.expand import ExpandError, render
+           ) -> tuple[Selection, list[str]]:
+    """Run a selection and render it (each entry as its JSON text), warning about skipped
+    entries; the seed's wording on one line for anything it cannot do."""
+    from sweepgen.expand import ExpandError, render_json
 
     try:
         selection = choose()
         report_skipped(selection.skipped, result)
-        return selection, render(selection, configs.version)
+        return selection, render_json(selection, configs.version)
     except ExpandError as exc:
         report_skipped(exc.skipped, result)
         fail(str(exc))
@@ -212,4 +212,13 @@ def emit(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection]
         if not 0 <= batch_index < batches:
             raise click.UsageError(f"Invalid batch-index {batch_index}. Valid range is 0 to {batches - 1}")
         entries = entries[batch_index * max_batch_size:(batch_index + 1) * max_batch_size]
-    click.echo(json.dumps(entries))
+    write_json_list(entries)
+
+
+def write_json_list(texts: list[str], chunk: int = 2048) -> None:
+    """Print what json.dumps of the list prints, from its items' JSON texts, a slice at a time
+    (never one string of the whole output)."""
+    click.echo("[", nl=False)
+    for start in range(0, len(texts), chunk):
+        click.echo((", " if start else "") + ", ".join(texts[start:start + chunk]), nl=False)
+    click.echo("]")
