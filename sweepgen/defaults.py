@@ -18,7 +18,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import unquote, urldefrag, urljoin
 
 from . import checks, schemas
@@ -189,7 +189,8 @@ def _apply(plan: _Plan, instance: Any) -> Any:
 def _apply_object(plan: _Plan, instance: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] | None = None
     if plan.scan_keys:
-        changes = ((key, value, _subplans(plan, key)) for key, value in instance.items())
+        changes: Iterator[tuple[str, Any, Sequence[_Plan]]] = (
+            (key, value, _subplans(plan, key)) for key, value in instance.items())
     else:
         changes = ((name, instance[name], (sub,)) for name, sub in plan.live_properties if name in instance)
     for key, value, subs in changes:

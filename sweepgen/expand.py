@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields
 from enum import Enum
 from functools import cache
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from . import checks, defaults, model, schemas
 from .model import ConfigSet, Custom, Entry, Job, SearchPoint, SeqLenConfig, Worker
@@ -405,7 +405,7 @@ def _find_combination(node: Any, rule: str) -> dict[str, Any] | None:
         spec = node.get("x-sweepgen-combination")
         if isinstance(spec, dict) and spec.get("rule") == rule:
             return dict(spec["allowed"])
-        children = node.values()
+        children: Iterable[Any] = node.values()
     elif isinstance(node, list):
         children = node
     else:

@@ -149,6 +149,10 @@ class _Compiler:
             return all(sub(v[k]) for k in v if k not in seen)
         return check
 
+    @staticmethod
+    def _union_of_passing(branches: tuple[tuple[Check, Callable[[Any], set[str]]], ...]) -> Callable[[Any], set[str]]:
+        return lambda v: set().union(*(ev(v) for ok, ev in branches if ok(v)))
+
     def _evaluated(self, s: Any, base: str, top: bool = False) -> Callable[[Any], set[str]]:
         """The property names a schema evaluates on an instance it accepts (2020-12 annotations)."""
         if not isinstance(s, dict):
@@ -161,7 +165,7 @@ class _Compiler:
         parts: list[Callable[[Any], set[str]]] = []
         names = frozenset(s.get("properties", {}))
         if names:
-            parts.append(lambda v: names.intersection(v))
+            parts.append(lambda v: set(names.intersection(v)))
         if "$ref" in s:
             target, target_base = self._ref(s["$ref"], base)
             parts.append(self._evaluated(target, target_base))
@@ -170,7 +174,7 @@ class _Compiler:
         for kw in ("anyOf", "oneOf"):
             branches = tuple((self.compile(sub, base), self._evaluated(sub, base)) for sub in s.get(kw, []))
             if branches:
-                parts.append(lambda v, b=branches: set().union(*(ev(v) for ok, ev in b if ok(v))))
+                parts.append(self._union_of_passing(branches))
         if "if" in s:
             cond, cond_ev = self.compile(s["if"], base), self._evaluated(s["if"], base)
             then_ev = self._evaluated(s.get("then", True), base)

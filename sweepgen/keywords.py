@@ -42,7 +42,7 @@ def less_or_equal(validator: Any, spec: dict[str, Any], instance: Any, schema: d
         return
     lower, upper = spec["lower"], spec["upper"]
     lo, hi = instance.get(lower), instance.get(upper)
-    if _is_int(lo) and _is_int(hi) and lo > hi:
+    if isinstance(lo, int) and isinstance(hi, int) and _is_int(lo) and _is_int(hi) and lo > hi:
         yield _error(f"{lower} {lo} is greater than {upper} {hi}", path=[upper])
 
 
@@ -93,7 +93,7 @@ class _Missing(Exception):
     pass
 
 
-class _Fields(dict):  # type: ignore[type-arg]
+class _Fields(dict[str, str]):
     """str.format_map view of an entry that refuses missing or non-string fields."""
 
     def __init__(self, entry: dict[str, Any]) -> None:

@@ -197,13 +197,13 @@ def _insertion_after(doc: Document, entry: Node, name: str, added: AddField) -> 
                            f"does not start its own line; add {_rendered(added)} by hand")
     # A value that ends with its line break (a block scalar) is followed directly by the next line.
     end = anchor.end
-    line = _rendered(added)
+    written = _rendered(added)
     if end > 0 and text[end - 1] == "\n":
-        return Insertion(end, f"{indent}{line}{_eol(text, end - 1)}", name, line)
+        return Insertion(end, f"{indent}{written}{_eol(text, end - 1)}", name, written)
     newline = text.find("\n", end)
     if newline < 0:  # the last line of a file without a final line break
-        return Insertion(len(text), f"{_eol(text, -1)}{indent}{line}", name, line)
-    return Insertion(newline + 1, f"{indent}{line}{_eol(text, newline)}", name, line)
+        return Insertion(len(text), f"{_eol(text, -1)}{indent}{written}", name, written)
+    return Insertion(newline + 1, f"{indent}{written}{_eol(text, newline)}", name, written)
 
 
 def _eol(text: str, newline: int) -> str:

@@ -177,7 +177,7 @@ def _converter(hint: Any) -> Callable[[Any], Any] | None:
     args = get_args(hint)
     if get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = args[0]
-        if not is_dataclass(item):
+        if not (isinstance(item, type) and is_dataclass(item)):
             return tuple
 
         def items(values: list[Any]) -> tuple[Any, ...]:
@@ -213,10 +213,10 @@ def _written_field(cls: type) -> str | None:
 def from_data(cls: type[T], data: dict[str, Any], **outside: Any) -> T:
     """An instance of cls from a validated mapping (plus the fields that come from elsewhere)."""
     values = dict(outside)
-    written = _written_field(cls)
+    written = _written_field(cls)  # type: ignore[arg-type]  # classes are hashable; mypy's Hashable check is not
     if written is not None:
         values[written] = tuple(data)
-    for attribute, key, convert, required in _reader(cls):
+    for attribute, key, convert, required in _reader(cls):  # type: ignore[arg-type]
         if key in data:
             value = data[key]
             values[attribute] = convert(value) if convert is not None and value is not None else value

@@ -327,7 +327,7 @@ def _message(error: Any, keyword: str, spec: Any, path: list[Any], node: Node | 
     instance = error.instance
     if keyword == "type":
         types = spec if isinstance(spec, list) else [spec]
-        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        expected = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in types)
         msg = f"{subject} must be {expected}, got {describe(instance)}"
         if "boolean" in types and isinstance(instance, str) and instance in YAML11_BOOLS:
             msg += f" ('{instance}' is a string in YAML 1.2; write true or false)"

@@ -194,9 +194,11 @@ def _resolve_tagged(tag: str, text: str) -> tuple[Any, str | None]:
     if name == "str":
         return text, None
     if name in ("int", "float", "bool", "null"):
-        value = resolve_plain(text)
-        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[name]
-        if isinstance(value, expected) and not (name != "bool" and isinstance(value, bool)):
+        value: Any = resolve_plain(text)
+        kinds: dict[str, type | tuple[type, ...]] = {
+            "int": int, "float": (int, float), "bool": bool, "null": type(None)}
+        matches = isinstance(value, kinds[name]) and not (name != "bool" and isinstance(value, bool))
+        if matches:
             return (float(value) if name == "float" else value), None
         return text, f"'{text}' is not a valid !!{name}"
     return text, f"unsupported tag '{tag}': only plain YAML values are allowed"

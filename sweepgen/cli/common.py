@@ -6,9 +6,12 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from sweepgen.lint import LintResult
 
 
 def version_choices() -> list[str]:
@@ -68,7 +71,7 @@ def github_output_target(requested: bool) -> str | None:
 
 
 def lint_or_stop(files: list[Path], runner_config: str | None, schema_version: str = "auto",
-                 runner_search: bool = True):  # type: ignore[no-untyped-def]
+                 runner_search: bool = True) -> LintResult:
     """Lint before any expansion or edit; an invalid config stops with the lint report (exit 1)."""
     from sweepgen.lint import lint_files
     from sweepgen.reporters import text

@@ -18,7 +18,7 @@ def _yaml(payload: Any) -> str:
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # keep the files' order
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep the files' order
     yaml.width = 1 << 16  # never fold a long image name
 
     def string(representer: Any, value: str) -> Any:

@@ -85,7 +85,7 @@ class SeedCommand(click.Command):
 
 
 def command(name: str) -> Callable[[F], click.Command]:
-    return click.command(name, cls=SeedCommand)  # type: ignore[return-value]
+    return click.command(name, cls=SeedCommand)
 
 
 def config_options(f: F) -> F:
