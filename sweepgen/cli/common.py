@@ -6,12 +6,107 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 import click
 
 if TYPE_CHECKING:
     from sweepgen.lint import LintResult
+
+
+class SpacedOption(click.Option):
+    """An option taking one or more space-separated values (argparse's nargs='+'), as the
+    seed generator's flags do: `--config-files a.yaml b.yaml`. Needs a SpacedCommand.
+
+    accept: after the first value, which values it goes on taking (default: every token
+    up to the next option); a command with positional arguments after the option says
+    which tokens are its values (`set --config-files a.yaml b.yaml ADDRESS VALUE`).
+    """
+
+    def __init__(self, *args: Any, accept: Callable[[str], bool] | None = None, **kwargs: Any) -> None:
+        kwargs["multiple"] = True
+        super().__init__(*args, **kwargs)
+        self.accept = accept
+        self.metavar = f"{self.metavar or self.type.name.upper()}..."
+
+
+def _is_option(token: str) -> bool:
+    if not token.startswith("-") or token == "-":
+        return False
+    try:
+        float(token)  # a negative number is a value, as argparse reads it
+        return False
+    except ValueError:
+        return True
+
+
+def spread(args: list[str], spaced: dict[str, Callable[[str], bool] | None]) -> list[str]:
+    """`--opt a b` -> `--opt a --opt b` for the spaced options; other tokens as they are."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            out.extend(args[i:])
+            break
+        name, eq, first = token.partition("=")
+        if name not in spaced:
+            out.append(token)
+            i += 1
+            continue
+        values = [first] if eq else []
+        accept = spaced[name]
+        i += 1
+        while i < len(args) and not _is_option(args[i]) and args[i] != "--" and (
+                not values or accept is None or accept(args[i])):
+            values.append(args[i])
+            i += 1
+        if not values:
+            raise click.UsageError(f"Option '{name}' requires at least one value.")
+        for value in values:
+            out.extend((name, value))
+    return out
+
+
+class SpacedCommand(click.Command):
+    """A command whose SpacedOptions take space-separated values."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        spaced = {opt: p.accept for p in self.params if isinstance(p, SpacedOption) for opt in p.opts}
+        try:
+            args = spread(args, spaced)
+        except click.UsageError as exc:
+            exc.ctx = ctx
+            raise
+        return super().parse_args(ctx, args)
+
+
+def names_a_config(arg: str) -> bool:
+    """Whether a token after `--config-files`'s first value is another config file."""
+    return arg.lower().endswith((".yaml", ".yml")) or Path(arg).is_file()
+
+
+def config_files(given: tuple[str, ...]) -> list[Path]:
+    from sweepgen.discovery import DiscoveryError, default_master_configs
+
+    if not given:
+        try:
+            files = default_master_configs()
+        except DiscoveryError as exc:
+            fail(str(exc), 2)
+        if not files:
+            fail("no master configs found in the repository's configs/ folder; name them with --config-files", 2)
+        return files
+    missing = [f for f in given if not Path(f).is_file()]
+    if missing:
+        raise click.BadParameter(f"no such file: {', '.join(missing)}", param_hint="--config-files")
+    seen: set[Path] = set()
+    files = []
+    for f in given:
+        if Path(f).resolve() not in seen:
+            seen.add(Path(f).resolve())
+            files.append(Path(f))
+    return files
 
 
 def version_choices() -> list[str]:

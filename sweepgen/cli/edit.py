@@ -7,64 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import fail
+from .common import SpacedCommand, SpacedOption, config_files, fail, names_a_config
 
 if TYPE_CHECKING:
     from sweepgen.edit import FileEdit
     from sweepgen.yamlsource import Document
-
-
-class ConfigFilesOption(click.Option):
-    """`--config-files a.yaml b.yaml`: space-separated values, as the seed generator takes them.
-
-    After the first value the option keeps taking the following arguments while they
-    name YAML files (or existing files), so `set --config-files a.yaml b.yaml ADDRESS VALUE`
-    still leaves ADDRESS and VALUE to the command. Repeating the option works too.
-    """
-
-    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
-        super().add_to_parser(parser, ctx)
-        for name in self.opts:
-            parsed = parser._long_opt.get(name) or parser._short_opt.get(name)
-            if parsed is None:  # pragma: no cover - click always registers the names given
-                continue
-            process = parsed.process
-
-            def greedy(value: Any, state: Any, process: Any = process, dest: Any = parsed.dest) -> None:
-                process(value, state)
-                while state.rargs and _names_a_config(state.rargs[0]):
-                    state.opts[dest].append(state.rargs.pop(0))
-
-            parsed.process = greedy
-
-
-def _names_a_config(arg: str) -> bool:
-    if arg.startswith("-"):
-        return False
-    return arg.lower().endswith((".yaml", ".yml")) or Path(arg).is_file()
-
-
-def _config_files(given: tuple[str, ...]) -> list[Path]:
-    from sweepgen.discovery import DiscoveryError, default_master_configs
-
-    if not given:
-        try:
-            files = default_master_configs()
-        except DiscoveryError as exc:
-            fail(str(exc), 2)
-        if not files:
-            fail("no master configs found in the repository's configs/ folder; name them with --config-files", 2)
-        return files
-    missing = [f for f in given if not Path(f).is_file()]
-    if missing:
-        raise click.BadParameter(f"no such file: {', '.join(missing)}", param_hint="--config-files")
-    seen: set[Path] = set()
-    files = []
-    for f in given:
-        if Path(f).resolve() not in seen:
-            seen.add(Path(f).resolve())
-            files.append(Path(f))
-    return files
 
 
 def _load(files: list[Path]) -> list[tuple[Path, Document]]:
@@ -105,8 +52,8 @@ def _guard_and_write(edits: list[FileEdit], dry_run: bool) -> None:
         written.append(edit.display)
 
 
-@click.command("bump-image")
-@click.option("--config-files", cls=ConfigFilesOption, multiple=True, metavar="FILE...",
+@click.command("bump-image", cls=SpacedCommand)
+@click.option("--config-files", "config_file_names", cls=SpacedOption, accept=names_a_config, metavar="FILE",
               help="Master configs to edit (default: the repository's).")
 @click.option("--key", "keys", multiple=True, metavar="KEY", help="Entry whose image to set; repeat for more.")
 @click.option("--from", "old_image", metavar="OLD_IMAGE",
@@ -114,7 +61,7 @@ def _guard_and_write(edits: list[FileEdit], dry_run: bool) -> None:
 @click.option("--to", "new_image", required=True, metavar="NEW_IMAGE", help="The new image.")
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 unless every targeted entry has NEW_IMAGE.")
-def bump_image(config_files: tuple[str, ...], keys: tuple[str, ...], old_image: str | None, new_image: str,
+def bump_image(config_file_names: tuple[str, ...], keys: tuple[str, ...], old_image: str | None, new_image: str,
                dry_run: bool, check: bool) -> None:
     """Change entries' images, touching no other byte of the files.
 
@@ -131,7 +78,7 @@ def bump_image(config_files: tuple[str, ...], keys: tuple[str, ...], old_image: 
         check_image(new_image)
     except EditError as exc:
         raise click.BadParameter(str(exc), param_hint="--to") from None
-    files = _config_files(config_files)
+    files = config_files(config_file_names)
     try:
         loaded = _load(files)
         docs = [doc for _, doc in loaded]
@@ -179,13 +126,13 @@ def _report_check(edits: list[FileEdit], new_image: str) -> None:
     click.echo(f"all {total} entries already have {new_image}")
 
 
-@click.command("set")
-@click.option("--config-files", cls=ConfigFilesOption, multiple=True, metavar="FILE...",
+@click.command("set", cls=SpacedCommand)
+@click.option("--config-files", "config_file_names", cls=SpacedOption, accept=names_a_config, metavar="FILE",
               help="Master configs to look in (default: the repository's).")
 @click.argument("address")
 @click.argument("value")
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
-def set_value(config_files: tuple[str, ...], address: str, value: str, dry_run: bool) -> None:
+def set_value(config_file_names: tuple[str, ...], address: str, value: str, dry_run: bool) -> None:
     """Set one value of a config, touching no other byte of the file.
 
     ADDRESS is entry-key.field or deeper, e.g.
@@ -209,7 +156,7 @@ def set_value(config_files: tuple[str, ...], address: str, value: str, dry_run: 
         new = parse_value(value)
     except EditError as exc:
         fail(str(exc), 2)
-    files = _config_files(config_files)
+    files = config_files(config_file_names)
     label = format_address(steps)
     try:
         loaded = _load(files)

@@ -6,20 +6,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import fail, version_choices
-from .edit import ConfigFilesOption, _config_files
+from .common import SpacedCommand, SpacedOption, config_files, fail, names_a_config, version_choices
 
 if TYPE_CHECKING:
     from sweepgen.migrate import Migration
 
 
-@click.command("migrate")
+@click.command("migrate", cls=SpacedCommand)
 @click.option("--to", "target", required=True, type=click.Choice(version_choices()[1:]),
               help="The schema version to upgrade to.")
-@click.option("--config-files", cls=ConfigFilesOption, multiple=True, metavar="FILE...",
+@click.option("--config-files", "config_file_names", cls=SpacedOption, accept=names_a_config, metavar="FILE",
               help="Master configs to upgrade in place (default: the repository's).")
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
-def migrate(target: str, config_files: tuple[str, ...], dry_run: bool) -> None:
+def migrate(target: str, config_file_names: tuple[str, ...], dry_run: bool) -> None:
     """Upgrade master configs to a newer schema version, touching nothing else.
 
     To v2: every entry gets `multinode: false` on the line after its framework,
@@ -32,7 +31,7 @@ def migrate(target: str, config_files: tuple[str, ...], dry_run: bool) -> None:
     from sweepgen.migrate import MigrateError, plan
     from sweepgen.reporters import text
 
-    files = _config_files(config_files)
+    files = config_files(config_file_names)
     planned: list[Migration] = []
     try:
         for path in files:

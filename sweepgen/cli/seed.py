@@ -1,9 +1,7 @@
 """The seed generator's command-line conventions, shared by the expanding commands.
 
 - Multi-value flags take space-separated values (`--config-files a.yaml b.yaml`), as
-  argparse's nargs='+' did; click has no such option, so the arguments are spread
-  into repeated options (`--config-files a.yaml --config-files b.yaml`) before
-  click parses them.
+  argparse's nargs='+' did (common.SpacedOption).
 - Configs default to the repository's `configs/`; they are linted before anything
   is expanded and an invalid config stops with the lint report.
 - `--max-batch-size`, `--batch-index` and `--get-batch-count` slice the output.
@@ -18,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
-from .common import fail, lint_or_stop
+from .common import SpacedCommand, SpacedOption, fail, lint_or_stop
 
 if TYPE_CHECKING:
     from sweepgen.expand import Selection, Skipped
@@ -28,64 +26,8 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class SpacedOption(click.Option):
-    """An option taking one or more space-separated values (argparse's nargs='+')."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["multiple"] = True
-        super().__init__(*args, **kwargs)
-        self.metavar = f"{self.metavar or self.type.name.upper()}..."
-
-
-def _is_option(token: str) -> bool:
-    if not token.startswith("-") or token == "-":
-        return False
-    try:
-        float(token)  # a negative number is a value, as argparse reads it
-        return False
-    except ValueError:
-        return True
-
-
-def spread(args: list[str], spaced: set[str]) -> list[str]:
-    """`--opt a b` -> `--opt a --opt b` for the spaced options; other tokens as they are."""
-    out: list[str] = []
-    i = 0
-    while i < len(args):
-        token = args[i]
-        if token == "--":
-            out.extend(args[i:])
-            break
-        name, eq, first = token.partition("=")
-        if name not in spaced:
-            out.append(token)
-            i += 1
-            continue
-        values = [first] if eq else []
-        i += 1
-        while i < len(args) and not _is_option(args[i]) and args[i] != "--":
-            values.append(args[i])
-            i += 1
-        if not values:
-            raise click.UsageError(f"Option '{name}' requires at least one value.")
-        for value in values:
-            out.extend((name, value))
-    return out
-
-
-class SeedCommand(click.Command):
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        spaced = {opt for p in self.params if isinstance(p, SpacedOption) for opt in p.opts}
-        try:
-            args = spread(args, spaced)
-        except click.UsageError as exc:
-            exc.ctx = ctx
-            raise
-        return super().parse_args(ctx, args)
-
-
 def command(name: str) -> Callable[[F], click.Command]:
-    return click.command(name, cls=SeedCommand)
+    return click.command(name, cls=SpacedCommand)
 
 
 def config_options(f: F) -> F:
