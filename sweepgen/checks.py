@@ -19,12 +19,10 @@ Check = Callable[[Any], bool]
 @cache
 def check(version_name: str, kind: str, uri: str) -> Check:
     """Whether an instance is valid against the subschema at uri (an absolute `$id#pointer`)."""
-    from . import fastcheck, schemas
-    from .keywords import KEYWORDS
+    from . import fastcheck
 
     try:
-        # fastcheck's compiler is internal to it; its public checker() compiles whole documents only
-        return fastcheck._Compiler(schemas.documents_by_id(), KEYWORDS).compile({"$ref": uri}, uri)
+        return fastcheck.check_at(uri)
     except (fastcheck.Unsupported, KeyError):
         pass
     return _Lazy(version_name, kind, uri)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Callable, Iterator, Sequence
-from urllib.parse import unquote, urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin
 
 from . import checks, schemas
 
@@ -65,30 +65,11 @@ class _Plan:
         return ()
 
 
-@cache
-def _documents_by_id() -> dict[str, dict[str, Any]]:
-    docs: dict[str, dict[str, Any]] = {}
-    for version in schemas.versions():
-        for kind in schemas.KINDS:
-            try:
-                schema = version.schema(kind)
-            except KeyError:
-                continue
-            docs[str(schema["$id"])] = schema
-    return docs
-
-
 def _lookup(uri: str, documents: dict[str, dict[str, Any]]) -> Any:
-    base, fragment = urldefrag(uri)
-    node: Any = documents.get(base)
-    if node is None:
-        raise SchemaError(f"cannot resolve {uri}: no such schema document")
-    if fragment and not fragment.startswith("/"):
-        raise SchemaError(f"cannot resolve {uri}: only JSON-pointer references are supported")
-    for part in filter(None, fragment.split("/")):
-        part = unquote(part).replace("~1", "/").replace("~0", "~")
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
+    try:
+        return schemas.resolve(uri, documents)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise SchemaError(f"cannot resolve {uri}: {exc}") from None
 
 
 class _Compiler:
@@ -238,7 +219,7 @@ def _apply_array(plan: _Plan, instance: list[Any]) -> list[Any]:
 
 @cache
 def _compiled(version_name: str, kind: str, pointer: str) -> _Plan:
-    compiler = _Compiler(lambda uri: checks.check(version_name, kind, uri), _documents_by_id())
+    compiler = _Compiler(lambda uri: checks.check(version_name, kind, uri), schemas.documents_by_id())
     root = schemas.version(version_name).schema_id(kind)
     plan = compiler.plan(f"{root}#{pointer}")
     compiler.settle()

@@ -102,14 +102,10 @@ class _Compiler:
         return fn
 
     def _ref(self, ref: str, base: str) -> tuple[Any, str]:
-        # resolved against the shipped documents by $id, without the referencing library
-        # (whose import alone costs more than checking a large config)
-        uri, _, pointer = urljoin(base, ref).partition("#")
-        node: Any = self.documents[uri or base]
-        for part in pointer.split("/")[1:] if pointer else []:
-            part = part.replace("~1", "/").replace("~0", "~")
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        return node, uri or base
+        from . import schemas
+
+        uri = urljoin(base, ref)
+        return schemas.resolve(uri, self.documents), uri.partition("#")[0] or base
 
     def _checks(self, s: dict[str, Any], base: str) -> list[Check]:
         checks: list[Check] = []
@@ -344,6 +340,15 @@ def checker(version_name: str, kind: str) -> Check | None:
         return _Compiler(schemas.documents_by_id(), KEYWORDS).compile(schema, schema.get("$id", ""))
     except Unsupported:
         return None
+
+
+def check_at(uri: str) -> Check:
+    """The compiled check of one schema location (an absolute `$id#/pointer`); raises
+    Unsupported (or KeyError for a location that does not exist) when it cannot compile."""
+    from . import schemas
+    from .keywords import KEYWORDS
+
+    return _Compiler(schemas.documents_by_id(), KEYWORDS).compile({"$ref": uri}, uri)
 
 
 def accepts(version_name: str, kind: str, data: Any) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 KINDS = ("master-config", "runner-config", "matrix-entry")
 
@@ -60,6 +61,22 @@ def _documents() -> dict[tuple[str, str], dict[str, Any]]:
 def documents_by_id() -> dict[str, dict[str, Any]]:
     """Every shipped schema document by its $id."""
     return {doc["$id"]: doc for doc in _documents().values()}
+
+
+def resolve(uri: str, documents: dict[str, dict[str, Any]] | None = None) -> Any:
+    """The schema node at an absolute `$id#/json/pointer` (KeyError when there is none).
+
+    Resolved against the shipped documents (or those given) without the referencing library,
+    whose import alone costs more than checking a large config.
+    """
+    base, _, fragment = uri.partition("#")
+    node: Any = (documents if documents is not None else documents_by_id())[base]
+    if fragment and not fragment.startswith("/"):
+        raise KeyError(f"{uri}: only JSON-pointer references are supported")
+    for part in filter(None, fragment.split("/")):
+        part = unquote(part).replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
 
 
 @cache
