@@ -11,7 +11,6 @@ from . import fastcheck, schemas
 from .discovery import find_runner_config, is_runner_config
 from .keywords import REFERENCE_SETS
 from .problems import Problem, sort_problems
-from .validation import validate
 from .yamlsource import Document, load_path
 
 
@@ -95,7 +94,7 @@ def lint_files(
         if doc.usable:
             version = forced or _runner_version(doc, served)
             if not fastcheck.accepts(version.name, "runner-config", doc.data):
-                problems.extend(validate(doc, version.name, "runner-config"))
+                problems.extend(_validate(doc, version.name, "runner-config"))
         reports.append(FileReport(doc.path, "runner-config", version.name if version else None))
         if runner_path is not None and rf.resolve() == runner_path.resolve() and doc.usable:
             names = (runner_names(doc.data), doc.path)
@@ -113,7 +112,7 @@ def lint_files(
             problems.extend(doc.problems)
             if version is not None:
                 if not fastcheck.accepts(version.name, "master-config", doc.data):
-                    problems.extend(validate(doc, version.name, "master-config"))
+                    problems.extend(_validate(doc, version.name, "master-config"))
                 problems.extend(_yaml11_warnings(doc, problems))
                 problems.extend(_cross_file_duplicates(doc, first_seen))
                 shape = version if forced is None else schemas.detect(doc.data)
@@ -126,6 +125,13 @@ def lint_files(
         REFERENCE_SETS.reset(token)
     return LintResult(sort_problems(problems), reports, notes, documents,
                       display_path(runner_path) if runner_path else None)
+
+
+def _validate(doc: Document, version_name: str, kind: str) -> list[Problem]:
+    # the explaining validator (and jsonschema) is imported only for a document that fails
+    from .validation import validate
+
+    return validate(doc, version_name, kind)
 
 
 def _runner_version(doc: Document, served: schemas.Version | None) -> schemas.Version:
