@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields
 from enum import Enum
 from functools import cache
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from . import checks, defaults, model, schemas
 from .model import ConfigSet, Custom, Entry, Job, SearchPoint, SeqLenConfig, Worker
@@ -367,17 +367,37 @@ def render(selection: Selection, version: str) -> list[dict[str, Any]]:
     return out
 
 
-def render_json(selection: Selection, version: str, chunk: int = 4096) -> list[str]:
-    """The printed entries as JSON texts (json.dumps of each), validated a chunk at a time:
-    the entry dicts of a large sweep never all live at once, only these strings do."""
+def check_rendered(selection: Selection, version: str, chunk: int = 4096) -> None:
+    """Validate every entry the selection prints against the version's matrix-entry schema,
+    a chunk at a time, keeping none: the printing that follows never starts on bad output."""
     rules = rules_for(version)
-    jobs, shape, dumps = selection.jobs, selection.shape, _entry_dumps()
-    out: list[str] = []
+    jobs, shape = selection.jobs, selection.shape
     for start in range(0, len(jobs), chunk):
-        part = [rules.render(job, shape) for job in jobs[start:start + chunk]]
-        _check_rendered(rules, part, start)
-        out.extend(map(dumps, part))
-    return out
+        _check_rendered(rules, [rules.render(job, shape) for job in jobs[start:start + chunk]], start)
+
+
+def encoder(version: str, shape: Shape) -> Callable[[Sequence[Job]], str]:
+    """json.dumps of the printed entries of some jobs (checked beforehand by check_rendered)."""
+    rules = rules_for(version)
+    dumps = _entry_dumps()
+
+    def encode(jobs: Sequence[Job]) -> str:
+        return "[" + ", ".join([dumps(rules.render(job, shape)) for job in jobs]) + "]"
+    return encode
+
+
+def iter_json(selection: Selection, version: str, start: int = 0, stop: int | None = None,
+              chunk: int = 2048) -> Iterator[str]:
+    """The printed JSON list of selection.jobs[start:stop], in pieces of up to `chunk` entries:
+    what json.dumps of the whole list prints, never held as one string."""
+    encode = encoder(version, selection.shape)
+    jobs = selection.jobs[start:stop]
+    if not jobs:
+        yield "[]"
+        return
+    for first in range(0, len(jobs), chunk):
+        piece = encode(jobs[first:first + chunk])
+        yield ("[" if first == 0 else ", ") + piece[1:-1] + ("]" if first + chunk >= len(jobs) else "")
 
 
 def _entry_dumps() -> Callable[[dict[str, Any]], str]:

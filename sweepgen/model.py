@@ -127,7 +127,7 @@ class RunnerConfig:
         return any(label == name or label in nodes for name, nodes in self.types)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)  # tens of thousands of them: no __dict__ each
 class Job:
     """One matrix entry before printing; the version's output rules choose and order the keys.
 

@@ -22,7 +22,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from .model import Job
 
@@ -104,13 +104,13 @@ class _Group:
     seq_len: str
     multinode: bool
     prefixes: list[str]
-    entries: list[str]
+    jobs: list[Job]
 
 
-def make_plan(jobs: Sequence[Job], entries: Sequence[str], seq_len_names: Sequence[str],
+def make_plan(jobs: Sequence[Job], encode: Callable[[Sequence[Job]], str], seq_len_names: Sequence[str],
               max_jobs: int = MAX_JOBS, slots: int | None = None) -> Plan:
-    """Group full-sweep's jobs (with their printed entries' JSON texts and sequence-length names)
-    into matrices."""
+    """Group full-sweep's jobs (with their sequence-length names) into matrices; encode gives
+    the printed JSON list of some jobs, and each matrix is encoded once, as it is cut."""
     if max_jobs < 1:
         raise PlanError("max-jobs must be at least 1")
     if slots is not None and slots < 1:
@@ -118,7 +118,7 @@ def make_plan(jobs: Sequence[Job], entries: Sequence[str], seq_len_names: Sequen
     groups: dict[str, _Group] = {}
     # (seq-len, model-prefix, multinode) -> its group, named once
     by_pair: dict[tuple[str, str, bool], _Group] = {}
-    for job, entry, seq in zip(jobs, entries, seq_len_names, strict=True):
+    for job, seq in zip(jobs, seq_len_names, strict=True):
         pair = (seq, job.model_prefix or "", job.prefill is not None)
         group = by_pair.get(pair)
         if group is None:
@@ -131,11 +131,11 @@ def make_plan(jobs: Sequence[Job], entries: Sequence[str], seq_len_names: Sequen
                                 f"(model-prefix '{pair[1]}'); rename a model-prefix")
             group.prefixes.append(pair[1])
             by_pair[pair] = group
-        group.entries.append(entry)
+        group.jobs.append(job)
 
     matrices: list[Matrix] = []
     for group in groups.values():
-        count = len(group.entries)
+        count = len(group.jobs)
         needed = math.ceil(count / max_jobs)
         if slots is not None and needed > slots:
             raise PlanError(
@@ -146,9 +146,10 @@ def make_plan(jobs: Sequence[Job], entries: Sequence[str], seq_len_names: Sequen
         cuts = balanced(count, needed) + [(count, count)] * (parts - needed)
         for i, (start, stop) in enumerate(cuts, 1):
             name = group.name if parts == 1 and slots is None else f"{group.name}-{i}"
-            chosen = group.entries[start:stop]
+            chosen = group.jobs[start:stop]
             matrices.append(Matrix(name, group.name, group.seq_len, tuple(group.prefixes), group.multinode, i, parts,
-                                   len(chosen), "[" + ", ".join(chosen) + "]"))
+                                   len(chosen), encode(chosen)))
+        group.jobs.clear()  # encoded: only the matrices' JSON is kept
 
     seen = set(RESERVED)
     for m in matrices:

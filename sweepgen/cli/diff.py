@@ -165,7 +165,9 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
         click.echo(report, nl=False)
     else:
         try:
-            plan = planning.make_plan([j.job for j in result.added], [json.dumps(j.entry) for j in result.added],
+            printed = {id(j.job): j.entry for j in result.added}
+            plan = planning.make_plan([j.job for j in result.added],
+                                      lambda jobs: json.dumps([printed[id(job)] for job in jobs]),
                                       [j.seq_len for j in result.added], max_jobs or planning.MAX_JOBS, slots)
             if target is not None:
                 ghoutput.write_outputs(target, planning.outputs(plan))

@@ -41,13 +41,13 @@ def plan(config_files: tuple[str, ...], runner_config: str | None, model_prefix:
     configs, lint_result = load_configs(config_files, runner_config)
     check_seq_lens(configs, seq_lens)
     filters = expand.Filters(model_prefix, precision, framework, runner_type, seq_lens, single_node, multi_node)
-    selection, entries = select(configs, lint_result, lambda: expand.full_sweep(configs, filters, step_size, test_mode))
+    selection = select(configs, lint_result, lambda: expand.full_sweep(configs, filters, step_size, test_mode))
     names: dict[tuple[int, int], str] = {}
     seq_names = [names.get((job.isl, job.osl)) or names.setdefault(
         (job.isl, job.osl), expand.seq_len_name(configs.version, job.isl, job.osl)) for job in selection.jobs]
     try:
-        result = planning.make_plan(selection.jobs, entries, seq_names, max_jobs, slots)
-        del entries, seq_names  # the matrices hold their own JSON now
+        result = planning.make_plan(selection.jobs, expand.encoder(configs.version, selection.shape), seq_names,
+                                    max_jobs, slots)
         if target is not None:
             ghoutput.write_outputs(target, planning.outputs(result))
     except (planning.PlanError, ghoutput.OutputError) as exc:

@@ -128,16 +128,16 @@ def report_skipped(skipped_entries: tuple[Skipped, ...], result: LintResult) -> 
             click.echo(f"{skipped.entry.source}: warning: {skipped.reason}", err=True)
 
 
-def select(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection],
-           ) -> tuple[Selection, list[str]]:
-    """Run a selection and render it (each entry as its JSON text), warning about skipped
-    entries; the seed's wording on one line for anything it cannot do."""
-    from sweepgen.expand import ExpandError, render_json
+def select(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection]) -> Selection:
+    """Run a selection and validate what it prints, warning about skipped entries; the
+    seed's wording on one line for anything it cannot do."""
+    from sweepgen.expand import ExpandError, check_rendered
 
     try:
         selection = choose()
         report_skipped(selection.skipped, result)
-        return selection, render_json(selection, configs.version)
+        check_rendered(selection, configs.version)
+        return selection
     except ExpandError as exc:
         report_skipped(exc.skipped, result)
         fail(str(exc))
@@ -145,22 +145,19 @@ def select(configs: ConfigSet, result: LintResult, choose: Callable[[], Selectio
 
 def emit(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection], max_batch_size: int,
          batch_index: int | None, get_batch_count: bool) -> None:
-    _, entries = select(configs, result, choose)
-    batches = math.ceil(len(entries) / max_batch_size)
+    """Print the selection as one line of JSON, as the seed did; written in pieces."""
+    from sweepgen.expand import iter_json
+
+    selection = select(configs, result, choose)
+    batches = math.ceil(len(selection.jobs) / max_batch_size)
     if get_batch_count:
         click.echo(batches)
         return
+    start, stop = 0, None
     if batch_index is not None:
         if not 0 <= batch_index < batches:
             raise click.UsageError(f"Invalid batch-index {batch_index}. Valid range is 0 to {batches - 1}")
-        entries = entries[batch_index * max_batch_size:(batch_index + 1) * max_batch_size]
-    write_json_list(entries)
-
-
-def write_json_list(texts: list[str], chunk: int = 2048) -> None:
-    """Print what json.dumps of the list prints, from its items' JSON texts, a slice at a time
-    (never one string of the whole output)."""
-    click.echo("[", nl=False)
-    for start in range(0, len(texts), chunk):
-        click.echo((", " if start else "") + ", ".join(texts[start:start + chunk]), nl=False)
-    click.echo("]")
+        start, stop = batch_index * max_batch_size, (batch_index + 1) * max_batch_size
+    for piece in iter_json(selection, configs.version, start, stop):
+        click.echo(piece, nl=False)
+    click.echo()
