@@ -27,6 +27,17 @@ _IGNORED = frozenset((
 ))
 
 
+def _all_of(checks: tuple[Check, ...]) -> Check:
+    # a plain loop: this runs for every node of every document, and all() over a generator
+    # costs a frame per call
+    def check(v: Any) -> bool:
+        for c in checks:
+            if not c(v):
+                return False
+        return True
+    return check
+
+
 class Unsupported(Exception):
     """The schema uses something this compiler does not implement."""
 
@@ -95,8 +106,7 @@ class _Compiler:
         elif len(checks) == 1:
             fn = checks[0]
         else:
-            all_checks = tuple(checks)
-            fn = lambda v: all(c(v) for c in all_checks)  # noqa: E731
+            fn = _all_of(tuple(checks))
         slot.append(fn)
         self.done[key] = (schema, fn)
         return fn
@@ -229,7 +239,14 @@ class _Compiler:
 
     def _items(self, spec: Any, base: str) -> Check:
         sub = self.compile(spec, base)
-        return lambda v: v.__class__ is not list or all(sub(x) for x in v)
+
+        def check(v: Any) -> bool:
+            if v.__class__ is list:
+                for item in v:
+                    if not sub(item):
+                        return False
+            return True
+        return check
 
     def _kw_required(self, spec: list[str], s: dict[str, Any], base: str) -> Check:
         names = tuple(spec)
