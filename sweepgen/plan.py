@@ -107,10 +107,14 @@ class _Group:
     jobs: list[Job]
 
 
-def make_plan(jobs: Sequence[Job], encode: Callable[[Sequence[Job]], str], seq_len_names: Sequence[str],
+def make_plan(jobs: list[Job], encode: Callable[[Sequence[Job]], str], seq_len_names: Sequence[str],
               max_jobs: int = MAX_JOBS, slots: int | None = None) -> Plan:
     """Group full-sweep's jobs (with their sequence-length names) into matrices; encode gives
-    the printed JSON list of some jobs, and each matrix is encoded once, as it is cut."""
+    the printed JSON list of some jobs, and each matrix is encoded once, as it is cut.
+
+    The jobs list is emptied once grouped, so that each group's jobs are freed as soon as its
+    matrices are encoded (a large plan then never holds every job and all its JSON at once).
+    """
     if max_jobs < 1:
         raise PlanError("max-jobs must be at least 1")
     if slots is not None and slots < 1:
@@ -133,6 +137,7 @@ def make_plan(jobs: Sequence[Job], encode: Callable[[Sequence[Job]], str], seq_l
             by_pair[pair] = group
         group.jobs.append(job)
 
+    jobs.clear()
     matrices: list[Matrix] = []
     for group in groups.values():
         count = len(group.jobs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -210,12 +211,23 @@ def read_text(path: str | Path, display: str | None = None) -> Document:
     doc = Document(shown, "")
     try:
         p = Path(path)
-        size = p.stat().st_size
-        if size > MAX_BYTES:
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(str(p))
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
             doc.usable = False
-            doc.add(0, "file-too-large", f"file is {size} bytes; the limit is {MAX_BYTES} bytes")
+            doc.problems.append(Problem(shown, 1, 1, "unreadable", "error", "not a regular file"))
             return doc
-        raw = p.read_bytes()
+        if info.st_size > MAX_BYTES:
+            doc.usable = False
+            doc.add(0, "file-too-large", f"file is {info.st_size} bytes; the limit is {MAX_BYTES} bytes")
+            return doc
+        with p.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # the file may grow after stat
+        if len(raw) > MAX_BYTES:
+            doc.usable = False
+            doc.add(0, "file-too-large", f"file is over the limit of {MAX_BYTES} bytes")
+            return doc
     except IsADirectoryError:
         doc.usable = False
         doc.problems.append(Problem(shown, 1, 1, "unreadable", "error", "is a directory, not a file"))

@@ -55,3 +55,15 @@ def test_messages_say_what_was_expected(run) -> None:
     assert "tests/lint_cases/types.yaml:14:25: error: 'dp-attn' must be a boolean (true or false), got string 'yes' " \
         "('yes' is a string in YAML 1.2; write true or false) [type]" in result.stdout
     assert "tests/lint_cases/types.yaml:12:13: error: 'tp' must be an integer, got float 8.0 (write 8) [type]" in result.stdout
+
+
+def test_a_fifo_is_refused_not_read(run, tmp_path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    result = run("lint", "--format", "json", str(fifo))
+    report = json.loads(result.stdout)
+    assert [(p["line"], p["column"], p["rule"], p["message"]) for p in report["problems"]
+            if p["path"].endswith("pipe.yaml")] == [(1, 1, "unreadable", "not a regular file")]
+    assert result.exit_code == 1

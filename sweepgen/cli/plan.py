@@ -46,8 +46,10 @@ def plan(config_files: tuple[str, ...], runner_config: str | None, model_prefix:
     seq_names = [names.get((job.isl, job.osl)) or names.setdefault(
         (job.isl, job.osl), expand.seq_len_name(configs.version, job.isl, job.osl)) for job in selection.jobs]
     try:
-        result = planning.make_plan(selection.jobs, expand.encoder(configs.version, selection.shape), seq_names,
-                                    max_jobs, slots)
+        encode = expand.encoder(configs.version, selection.shape)
+        jobs = list(selection.jobs)
+        del selection  # make_plan frees the jobs group by group
+        result = planning.make_plan(jobs, encode, seq_names, max_jobs, slots)
         if target is not None:
             ghoutput.write_outputs(target, planning.outputs(result))
     except (planning.PlanError, ghoutput.OutputError) as exc:

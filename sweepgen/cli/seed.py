@@ -102,6 +102,8 @@ def load_configs(config_files: tuple[str, ...], runner_config: str | None,
         configs = load(result, runner_config)
     except ExpandError as exc:
         fail(str(exc))
+    for doc in result.documents.values():
+        doc.data = None  # the model holds what expansion needs; positions come from the text
     if needs_runner and configs.runners is None:
         fail(f"{needs_runner} needs a runner config: none was found; give --runner-config")
     return configs, result
