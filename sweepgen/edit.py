@@ -18,7 +18,8 @@ from typing import Any
 
 from .address import Step, format_address
 from .problems import Problem
-from .scalar_style import DOUBLE, SINGLE, plain_form, render
+from .scalar_style import DOUBLE, SINGLE, render
+from . import yamlsource
 from .yamlsource import ALIAS, MAP, SCALAR, SEQ, Document, Node, iter_scalars, load_path, load_string
 
 MERGE_KEY = "<<"
@@ -119,7 +120,7 @@ def load_for_edit(path: Path) -> Document:
 
 def key_text(node: Node) -> str:
     """A mapping key as the plain data spells it."""
-    return node.value if isinstance(node.value, str) else plain_form(node.value)
+    return yamlsource.key_text(node.value)
 
 
 def entry_keys(doc: Document) -> list[str]:

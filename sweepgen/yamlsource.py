@@ -136,7 +136,7 @@ class Document:
             if node.kind == MAP:
                 found = None
                 for k, v in node.value:
-                    if k.kind == SCALAR and _key_text(k.value) == step:
+                    if k.kind == SCALAR and key_text(k.value) == step:
                         found = (k, v)
                         break
                 if found is None:
@@ -149,7 +149,8 @@ class Document:
         return key_node, node
 
 
-def _key_text(value: Any) -> Any:
+def key_text(value: Any) -> str:
+    """A mapping key as the plain data spells it (non-string keys by their YAML text)."""
     return value if isinstance(value, str) else _scalar_str(value)
 
 
@@ -568,7 +569,7 @@ _PLAIN_CACHE: dict[str, Any] = {}
 
 
 def _duplicate(doc: Document, parent: Node, key_node: Node, key: str) -> None:
-    first = next((k for k, _ in parent.value[:-1] if k.kind == SCALAR and _key_text(k.value) == key), None)
+    first = next((k for k, _ in parent.value[:-1] if k.kind == SCALAR and key_text(k.value) == key), None)
     where = f" (first at line {doc.position(first.start)[0]})" if first is not None else ""
     doc.add(key_node.start, "duplicate-key", f"duplicate key '{key}'{where}")
 
