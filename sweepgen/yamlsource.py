@@ -224,7 +224,9 @@ def read_text(path: str | Path, display: str | None = None) -> Document:
             doc.add(0, "file-too-large", f"file is {info.st_size} bytes; the limit is {MAX_BYTES} bytes")
             return doc
         with p.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # the file may grow after stat
+            raw = handle.read(info.st_size + 1)
+            if len(raw) > info.st_size:  # it grew after stat: read on, up to just past the limit
+                raw += handle.read(MAX_BYTES + 1 - len(raw))
         if len(raw) > MAX_BYTES:
             doc.usable = False
             doc.add(0, "file-too-large", f"file is over the limit of {MAX_BYTES} bytes")
