@@ -196,6 +196,29 @@ def test_spaced_option_needs_a_value(run, project) -> None:
     assert "Error: Option '--config-files' requires at least one value." in stderr
 
 
+def test_repeated_spaced_option_replaces_its_values(run, project) -> None:
+    # argparse's nargs='+': the last occurrence wins, it does not add to the earlier ones
+    assert ok(run("full-sweep", "--precision", "fp8", "--precision", "fp4")) == line(FULL[-2:])
+    assert ok(run("full-sweep", "--seq-lens", "1k8k", "--model-prefix", "gpt", "--seq-lens", "8k1k",
+                  "--model-prefix", "dsr1")) == line([FULL[8]])
+    (project / "other.yaml").write_text(MASTER.replace("dsr1-fp8-b200-sglang", "dsr1-fp8-b200-sglang2"))
+    out = ok(run("full-sweep", "--config-files", "configs/nvidia-master.yaml", "--seq-lens", "8k1k",
+                 "--config-files", "other.yaml"))
+    assert out == line([FULL[8]])
+
+
+def test_a_config_file_named_twice_is_the_seeds_duplicate_keys_error(run, project) -> None:
+    # the seed loaded it twice and refused the repeated keys; lint reads a file once
+    for names in (("configs/nvidia-master.yaml", "configs/nvidia-master.yaml"),
+                  ("./configs/nvidia-master.yaml", "configs/../configs/nvidia-master.yaml")):
+        assert error(run("full-sweep", "--config-files", *names)) == (
+            f"sweepgen: error: Duplicate configuration keys found in '{names[1]}': "
+            "dsr1-fp8-b200-sglang, gptoss-fp4-h200-vllm\n")
+    assert error(run("test-config", "--config-files", "configs/nvidia-master.yaml", "configs/nvidia-master.yaml",
+                     "--key", "gptoss-fp4-h200-vllm")).startswith(
+        "sweepgen: error: Duplicate configuration keys found in 'configs/nvidia-master.yaml': ")
+
+
 # ---------------------------------------------------------------- batches
 
 def test_batches(run, project) -> None:

@@ -41,8 +41,14 @@ def _is_option(token: str) -> bool:
 
 
 def spread(args: list[str], spaced: dict[str, Callable[[str], bool] | None]) -> list[str]:
-    """`--opt a b` -> `--opt a --opt b` for the spaced options; other tokens as they are."""
+    """`--opt a b` -> `--opt a --opt b` for the spaced options; other tokens as they are.
+
+    A spaced option given again replaces its earlier values, as argparse's nargs='+' does:
+    `--precision fp4 --precision fp8` means fp8 only.
+    """
     out: list[str] = []
+    latest: dict[str, tuple[int, int]] = {}  # option -> where its values are in out
+    replaced: set[int] = set()
     i = 0
     while i < len(args):
         token = args[i]
@@ -63,9 +69,12 @@ def spread(args: list[str], spaced: dict[str, Callable[[str], bool] | None]) -> 
             i += 1
         if not values:
             raise click.UsageError(f"Option '{name}' requires at least one value.")
+        if name in latest:
+            replaced.update(range(*latest[name]))
+        latest[name] = (len(out), len(out) + 2 * len(values))
         for value in values:
             out.extend((name, value))
-    return out
+    return [token for n, token in enumerate(out) if n not in replaced] if replaced else out
 
 
 class SpacedCommand(click.Command):

@@ -86,7 +86,24 @@ def lint_configs(config_files: tuple[str, ...], runner_config: str | None) -> Li
     if not files:
         fail("no config files found in " + ", ".join(config_files))
     result: LintResult = lint_or_stop(files, runner_config)
+    refuse_repeated_files(config_files, result)
     return result
+
+
+def refuse_repeated_files(names: tuple[str, ...], result: LintResult) -> None:
+    """A file named twice in --config-files would define its entries twice: the seed refused
+    that with its duplicate-keys error, and so do we (lint reads each file once)."""
+    from sweepgen.lint import display_path
+
+    first: dict[Path, Path] = {}
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            continue
+        seen = first.setdefault(path.resolve(), path)
+        doc = result.documents.get(display_path(seen)) if seen is not path else None
+        if doc is not None and isinstance(doc.data, dict):
+            fail(f"Duplicate configuration keys found in '{name}': {', '.join(sorted(map(str, doc.data)))}")
 
 
 def load_configs(config_files: tuple[str, ...], runner_config: str | None,
