@@ -207,6 +207,17 @@ def test_repeated_spaced_option_replaces_its_values(run, project) -> None:
     assert out == line([FULL[8]])
 
 
+def test_long_options_may_be_abbreviated_as_argparse_allowed(run, project) -> None:
+    # the seed's argparse took any unambiguous prefix of a long option
+    assert ok(run("full-sweep", "--prec", "fp8", "fp4", "--seq", "8k1k")) == \
+        ok(run("full-sweep", "--precision", "fp8", "fp4", "--seq-lens", "8k1k"))
+    assert ok(run("full-sweep", "--config", "configs/nvidia-master.yaml", "--step=4")) == \
+        ok(run("full-sweep", "--config-files", "configs/nvidia-master.yaml", "--step-size", "4"))
+    result = run("full-sweep", "--runner", "b200")
+    assert result.exit_code == 2
+    assert "ambiguous option: --runner could match --runner-config, --runner-type" in result.stderr
+
+
 def test_a_config_file_named_twice_is_the_seeds_duplicate_keys_error(run, project) -> None:
     # the seed loaded it twice and refused the repeated keys; lint reads a file once
     for names in (("configs/nvidia-master.yaml", "configs/nvidia-master.yaml"),

@@ -77,13 +77,33 @@ def spread(args: list[str], spaced: dict[str, Callable[[str], bool] | None]) -> 
     return [token for n, token in enumerate(out) if n not in replaced] if replaced else out
 
 
+def unabbreviate(args: list[str], names: set[str]) -> list[str]:
+    """`--conf` -> `--config-files`: an unambiguous prefix of a long option stands for it, as
+    argparse (and so the seed generator) allows; an ambiguous one is a usage error."""
+    out: list[str] = []
+    for i, token in enumerate(args):
+        if token == "--":
+            return out + args[i:]
+        name, eq, value = token.partition("=")
+        if token.startswith("--") and name not in names:
+            matches = sorted(n for n in names if n.startswith(name))
+            if len(matches) > 1:
+                raise click.UsageError(f"ambiguous option: {name} could match {', '.join(matches)}")
+            if matches:
+                token = matches[0] + eq + value
+        out.append(token)
+    return out
+
+
 class SpacedCommand(click.Command):
-    """A command whose SpacedOptions take space-separated values."""
+    """A command whose SpacedOptions take space-separated values, and whose long options may
+    be abbreviated: the seed generator's argparse conventions."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         spaced = {opt: p.accept for p in self.params if isinstance(p, SpacedOption) for opt in p.opts}
+        names = {opt for p in self.get_params(ctx) for opt in (*p.opts, *p.secondary_opts) if opt.startswith("--")}
         try:
-            args = spread(args, spaced)
+            args = spread(unabbreviate(args, names), spaced)
         except click.UsageError as exc:
             exc.ctx = ctx
             raise
