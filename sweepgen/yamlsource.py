@@ -304,16 +304,13 @@ def parse(doc: Document, nodes: bool = False) -> None:
     base = 1 if doc.bom else 0
     parser = CParser(text[base:] if base else text)
     try:
-        if nodes:
-            _build(doc, parser, base)
-        else:
-            try:
-                _build_plain(doc, parser, base)
-            except _NeedNodes:
-                parser.dispose()
-                del doc.problems[:], doc.yaml11_bools[:]
-                parser = CParser(text[base:] if base else text)
-                _build(doc, parser, base)
+        try:
+            _build(doc, parser, base, nodes)
+        except _NeedNodes:
+            parser.dispose()
+            del doc.problems[:], doc.yaml11_bools[:]
+            parser = CParser(text[base:] if base else text)
+            _build(doc, parser, base, True)
     except Exception as exc:  # libyaml scanner/parser errors carry marks
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -347,8 +344,13 @@ def _offset_of(text: str, mark: Any) -> int:
     return min(pos + col, len(text))
 
 
-def _build_plain(doc: Document, parser: Any, base: int) -> None:
-    """Parser events to plain values only: the hot path of every command (no nodes kept)."""
+def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
+    """Parser events to plain values, iteratively; with nodes, the positioned node tree too.
+
+    Without nodes this is the hot path of every command: no per-node objects, and anything
+    whose report needs other nodes' positions (a duplicate key, a collection as a key) raises
+    _NeedNodes, for parse() to start again with nodes.
+    """
     from ruamel.yaml import events as ev
 
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
@@ -358,19 +360,23 @@ def _build_plain(doc: Document, parser: Any, base: int) -> None:
     get_event = parser.get_event
     cache = _PLAIN_CACHE
     yaml11 = doc.yaml11_bools
-    documents = 0
     no_key = _NO_KEY
-    # stack frames: [container, is a mapping, pending key or no_key]
+    documents = 0
+    # frames: [container, is a mapping, pending key or no_key]; with nodes, a parallel stack
+    # of [node, pending key node]
     stack: list[list[Any]] = []
+    node_stack: list[list[Any]] = []
     done = False
     plain: Any
+    node: Node | None = None
     while True:
         event = get_event()
         cls = event.__class__
         if cls is scalar_event:
             text = event.value
             tag = event.tag
-            if not event.style and (tag is None or tag == "!") and event.implicit[0]:
+            style = event.style or None
+            if style is None and (tag is None or tag == "!") and event.implicit[0]:
                 try:
                     plain = cache[text]
                 except KeyError:
@@ -383,13 +389,18 @@ def _build_plain(doc: Document, parser: Any, base: int) -> None:
                     doc.add(event.start_mark.index + base, "tag", err)
             else:
                 plain = text
-            if event.anchor is not None:
+            anchor = event.anchor
+            if anchor is not None:
                 doc.add(event.start_mark.index + base, "anchor",
-                        f"anchor '&{event.anchor}' is not allowed: write values out in full")
+                        f"anchor '&{anchor}' is not allowed: write values out in full")
+            if nodes:
+                node = Node(SCALAR, plain, event.start_mark.index + base, event.end_mark.index + base,
+                            style, anchor, text)
         elif cls is map_start or cls is seq_start:
             start = event.start_mark.index + base
-            if event.anchor is not None:
-                doc.add(start, "anchor", f"anchor '&{event.anchor}' is not allowed: write values out in full")
+            anchor = event.anchor
+            if anchor is not None:
+                doc.add(start, "anchor", f"anchor '&{anchor}' is not allowed: write values out in full")
             tag = event.tag
             if tag is not None and tag not in ("!", _CORE + "map", _CORE + "seq"):
                 doc.add(start, "tag", f"unsupported tag '{tag}': only plain YAML values are allowed")
@@ -399,16 +410,25 @@ def _build_plain(doc: Document, parser: Any, base: int) -> None:
                 doc.root = None
                 doc.add(start, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
                 return
-            if stack and stack[-1][1] and stack[-1][2] is no_key:
+            if not nodes and stack and stack[-1][1] and stack[-1][2] is no_key:
                 raise _NeedNodes  # a collection as a mapping key
-            stack.append([{}, True, no_key] if cls is map_start else [[], False, no_key])
+            is_map = cls is map_start
+            stack.append([{} if is_map else [], is_map, no_key])
+            if nodes:
+                flow = "flow" if event.flow_style else None
+                node_stack.append([Node(MAP if is_map else SEQ, [], start, start, flow, anchor), None])
             continue
         elif cls is map_end or cls is seq_end:
             plain = stack.pop()[0]
+            if nodes:
+                node = node_stack.pop()[0]
+                node.end = event.end_mark.index + base
         elif cls is alias_event:
-            doc.add(event.start_mark.index + base, "alias",
-                    f"alias '*{event.anchor}' is not allowed: write values out in full")
+            start = event.start_mark.index + base
+            doc.add(start, "alias", f"alias '*{event.anchor}' is not allowed: write values out in full")
             plain = None
+            if nodes:
+                node = Node(ALIAS, None, start, event.end_mark.index + base, None, event.anchor)
         elif cls is doc_start:
             documents += 1
             if documents > 1:
@@ -426,21 +446,37 @@ def _build_plain(doc: Document, parser: Any, base: int) -> None:
 
         if not stack:
             doc.data = plain
+            if nodes:
+                doc.root = node
             done = True
             continue
         frame = stack[-1]
         if not frame[1]:
             frame[0].append(plain)
+            if nodes:
+                node_stack[-1][0].value.append(node)
         elif frame[2] is no_key:
             frame[2] = plain
+            if nodes:
+                node_stack[-1][1] = node
         else:
             key = frame[2]
             frame[2] = no_key
+            if nodes:
+                parent, key_node = node_stack[-1]
+                node_stack[-1][1] = None
+                parent.value.append((key_node, node))
+                if key_node.kind is not SCALAR:
+                    doc.add(key_node.start, "key-type", "a mapping key must be a plain string, not a collection")
+                    continue
             if key.__class__ is not str:
                 key = _scalar_str(key)
             mapping = frame[0]
             if key in mapping:
-                raise _NeedNodes  # the report names the first occurrence's line
+                if not nodes:
+                    raise _NeedNodes  # the report names the first occurrence's line
+                _duplicate(doc, parent, key_node, key)
+                continue
             mapping[key] = plain
     if not done:
         doc.usable = False
@@ -448,122 +484,6 @@ def _build_plain(doc: Document, parser: Any, base: int) -> None:
 
 
 _NO_KEY = object()
-
-
-def _build(doc: Document, parser: Any, base: int) -> None:
-    """Turn parser events into nodes and plain values, iteratively (hot path: keep it lean)."""
-    from ruamel.yaml import events as ev
-
-    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
-    map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
-    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
-    doc_start, stream_end = ev.DocumentStartEvent, ev.StreamEndEvent
-    get_event = parser.get_event
-    cache = _PLAIN_CACHE
-    yaml11 = doc.yaml11_bools
-    documents = 0
-    # stack frames: [node, plain container, pending key node or None]
-    stack: list[list[Any]] = []
-    root: Node | None = None
-    plain: Any
-    while True:
-        event = get_event()
-        cls = event.__class__
-        if cls is scalar_event:
-            start = event.start_mark.index + base
-            style = event.style or None
-            text = event.value
-            tag = event.tag
-            if style is None and (tag is None or tag == "!") and event.implicit[0]:
-                try:
-                    value = cache[text]
-                except KeyError:
-                    value = cache[text] = resolve_plain(text)
-                if value.__class__ is str and text in YAML11_BOOLS:
-                    yaml11.append(start)
-            elif tag is not None and tag != "!":
-                value, err = _resolve_tagged(tag, text)
-                if err:
-                    doc.add(start, "tag", err)
-            else:
-                value = text
-            anchor = event.anchor
-            if anchor is not None:
-                doc.add(start, "anchor", f"anchor '&{anchor}' is not allowed: write values out in full")
-            node = Node(SCALAR, value, start, event.end_mark.index + base, style, anchor, text)
-            plain = value
-        elif cls is map_start or cls is seq_start:
-            start = event.start_mark.index + base
-            anchor = event.anchor
-            if anchor is not None:
-                doc.add(start, "anchor", f"anchor '&{anchor}' is not allowed: write values out in full")
-            tag = event.tag
-            if tag is not None and tag not in ("!", _CORE + "map", _CORE + "seq"):
-                doc.add(start, "tag", f"unsupported tag '{tag}': only plain YAML values are allowed")
-            if len(stack) >= MAX_DEPTH:
-                doc.usable = False
-                doc.root = None
-                doc.data = None
-                doc.add(start, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-                return
-            flow = "flow" if event.flow_style else None
-            if cls is map_start:
-                stack.append([Node(MAP, [], start, start, flow, anchor), {}, None])
-            else:
-                stack.append([Node(SEQ, [], start, start, flow, anchor), [], None])
-            continue
-        elif cls is map_end or cls is seq_end:
-            node, plain, _ = stack.pop()
-            node.end = event.end_mark.index + base
-        elif cls is alias_event:
-            start = event.start_mark.index + base
-            doc.add(start, "alias", f"alias '*{event.anchor}' is not allowed: write values out in full")
-            node = Node(ALIAS, None, start, event.end_mark.index + base, None, event.anchor)
-            plain = None
-        elif cls is doc_start:
-            documents += 1
-            if documents > 1:
-                doc.add(event.start_mark.index + base, "multiple-documents",
-                        "a config file holds one YAML document; found another one here")
-                doc.usable = False
-                doc.root = None
-                doc.data = None
-                return
-            continue
-        elif cls is stream_end:
-            break
-        else:  # StreamStart, DocumentEnd
-            continue
-
-        if not stack:
-            root = doc.root = node
-            doc.data = plain
-            continue
-        frame = stack[-1]
-        parent = frame[0]
-        if parent.kind is SEQ:
-            parent.value.append(node)
-            frame[1].append(plain)
-        elif frame[2] is None:
-            frame[2] = node
-        else:
-            key_node = frame[2]
-            frame[2] = None
-            parent.value.append((key_node, node))
-            if key_node.kind is not SCALAR:
-                doc.add(key_node.start, "key-type", "a mapping key must be a plain string, not a collection")
-                continue
-            key = key_node.value
-            if key.__class__ is not str:
-                key = _scalar_str(key)
-            mapping = frame[1]
-            if key in mapping:
-                _duplicate(doc, parent, key_node, key)
-                continue
-            mapping[key] = plain
-    if root is None:
-        doc.usable = False
-        doc.add(0, "empty", "file holds no YAML document: expected a mapping of entries")
 
 
 # plain scalar text -> resolved value; scalars repeat a lot (keys, small numbers)
