@@ -22,7 +22,6 @@ def _load(files: list[Path]) -> list[tuple[Path, Document]]:
 
 def _guard_and_write(edits: list[FileEdit], dry_run: bool) -> None:
     """Refuse edits that add lint problems; print diffs (dry run) or write each file atomically."""
-    from sweepgen.atomic import write_atomic
     from sweepgen.edit import new_problems
     from sweepgen.lint import LintResult
     from sweepgen.reporters import text
@@ -42,14 +41,22 @@ def _guard_and_write(edits: list[FileEdit], dry_run: bool) -> None:
         return
     written: list[str] = []
     for edit in changed:
-        done = f" ({', '.join(written)} already written)" if written else ""
-        if not edit.still_current():
-            fail(f"{edit.display} changed while it was being edited; it was not written{done}")
-        try:
-            write_atomic(edit.path, edit.encoded())
-        except OSError as exc:
-            fail(f"cannot write {edit.display}: {exc.strerror or exc}; it is unchanged{done}")
-        written.append(edit.display)
+        write_checked(edit, edit.display, written, "edited")
+
+
+def write_checked(edit: FileEdit, display: str, written: list[str], doing: str) -> None:
+    """Write one edited file atomically, unless someone saved it meanwhile; say which files
+    were already written when one fails."""
+    from sweepgen.atomic import write_atomic
+
+    done = f" ({', '.join(written)} already written)" if written else ""
+    if not edit.still_current():
+        fail(f"{display} changed while it was being {doing}; it was not written{done}")
+    try:
+        write_atomic(edit.path, edit.encoded())
+    except OSError as exc:
+        fail(f"cannot write {display}: {exc.strerror or exc}; it is unchanged{done}")
+    written.append(display)
 
 
 @click.command("bump-image", cls=SpacedCommand)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .common import SpacedCommand, SpacedOption, config_files, fail, names_a_config, version_choices
+from .edit import write_checked
 
 if TYPE_CHECKING:
     from sweepgen.migrate import Migration
@@ -26,7 +27,6 @@ def migrate(target: str, config_file_names: tuple[str, ...], dry_run: bool) -> N
     it is written (atomically): it must hold the same data plus the new fields
     and lint clean as the new version. Files already in that version are left alone.
     """
-    from sweepgen.atomic import write_atomic
     from sweepgen.lint import LintResult
     from sweepgen.migrate import MigrateError, plan
     from sweepgen.reporters import text
@@ -49,14 +49,7 @@ def migrate(target: str, config_file_names: tuple[str, ...], dry_run: bool) -> N
             click.echo(edit.diff(), nl=False)
             click.echo(f"{m.display}: {_summary(m, dry_run=True)}", err=True)
             continue
-        done = f" ({', '.join(written)} already written)" if written else ""
-        if not edit.still_current():
-            fail(f"{m.display} changed while it was being migrated; it was not written{done}")
-        try:
-            write_atomic(m.path, edit.encoded())
-        except OSError as exc:
-            fail(f"cannot write {m.display}: {exc.strerror or exc}; it is unchanged{done}")
-        written.append(m.display)
+        write_checked(edit, m.display, written, "migrated")
         click.echo(f"{m.display}: {_summary(m, dry_run=False)}")
 
 
