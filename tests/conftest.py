@@ -18,6 +18,17 @@ def corpus_dir(name: str) -> Path:
     return path
 
 
+def make_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, master: str, runners: str) -> Path:
+    """A repository with configs/nvidia-master.yaml and configs/runners.yaml, as the working directory."""
+    (tmp_path / ".git").mkdir()
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "nvidia-master.yaml").write_text(master)
+    (configs / "runners.yaml").write_text(runners)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

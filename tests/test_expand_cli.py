@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, make_project
 
 MASTER = """\
 dsr1-fp8-b200-sglang:
@@ -89,17 +89,6 @@ FULL = [
     sweep_row(DSR1, "b200", 8192, 1024, 8, 4, "dsr1_8k1k"),
     *(sweep_row(GPTOSS, "h200", 1024, 8192, 2, c, "gptoss_1k8k") for c in (4, 8)),
 ]
-
-
-def make_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, master: str, runners: str) -> Path:
-    """A repository with configs/nvidia-master.yaml and configs/runners.yaml, as the working directory."""
-    (tmp_path / ".git").mkdir()
-    configs = tmp_path / "configs"
-    configs.mkdir()
-    (configs / "nvidia-master.yaml").write_text(master)
-    (configs / "runners.yaml").write_text(runners)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, corpus_dir
+from conftest import ROOT, corpus_dir, make_project
 
 GOOD = """\
 dsr1-fp8-b200-sglang:
@@ -30,13 +30,7 @@ RUNNERS = "b200:\n- b200-nv_0\n"
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
-    configs = tmp_path / "configs"
-    configs.mkdir()
-    (configs / "nvidia-master.yaml").write_text(GOOD)
-    (configs / "runners.yaml").write_text(RUNNERS)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return make_project(tmp_path, monkeypatch, GOOD, RUNNERS)
 
 
 def test_project_configs_lint_clean(run, monkeypatch) -> None:

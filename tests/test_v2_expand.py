@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from test_expand_cli import FULL, MASTER, RUNNERS, error, line, make_project, ok
+from conftest import make_project
+from test_expand_cli import FULL, MASTER, RUNNERS, error, line, ok
 
 V2_MASTER = """\
 dsr1-fp8-b200-sglang:
