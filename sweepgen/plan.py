@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
@@ -52,7 +53,20 @@ class Matrix:
     shard: int  # 1-based
     shards: int
     count: int
-    json: str  # the entries serialized once: printed, measured and written from this
+    size: int  # bytes of its JSON
+    packed: bytes  # its JSON, encoded once and kept compressed until printed or written
+
+    @property
+    def json(self) -> str:
+        return zlib.decompress(self.packed).decode("ascii")
+
+    @classmethod
+    def of(cls, text: str, **fields: Any) -> Matrix:
+        # the JSON is ASCII (json.dumps escapes the rest); a large plan's matrices together are
+        # several times its input, so they wait compressed (level 1: fast, and JSON of
+        # repeated entries shrinks tens of times)
+        data = text.encode("ascii")
+        return cls(size=len(data), packed=zlib.compress(data, 1), **fields)
 
 
 @dataclass(frozen=True)
@@ -152,8 +166,9 @@ def make_plan(jobs: list[Job], encode: Callable[[Sequence[Job]], str], seq_len_n
         for i, (start, stop) in enumerate(cuts, 1):
             name = group.name if parts == 1 and slots is None else f"{group.name}-{i}"
             chosen = group.jobs[start:stop]
-            matrices.append(Matrix(name, group.name, group.seq_len, tuple(group.prefixes), group.multinode, i, parts,
-                                   len(chosen), encode(chosen)))
+            matrices.append(Matrix.of(encode(chosen), name=name, group=group.name, seq_len=group.seq_len,
+                                      model_prefixes=tuple(group.prefixes), multinode=group.multinode,
+                                      shard=i, shards=parts, count=len(chosen)))
         group.jobs.clear()  # encoded: only the matrices' JSON is kept
 
     seen = set(RESERVED)
@@ -163,9 +178,8 @@ def make_plan(jobs: list[Job], encode: Callable[[Sequence[Job]], str], seq_len_n
                             "rename a model-prefix")
         seen.add(m.name)
     for m in matrices:
-        size = len(m.json.encode("utf-8"))
-        if size > MATRIX_BYTES_LIMIT:
-            raise PlanError(f"matrix '{m.name}' is {size} bytes of JSON, over the {MATRIX_BYTES_LIMIT}-byte limit "
+        if m.size > MATRIX_BYTES_LIMIT:
+            raise PlanError(f"matrix '{m.name}' is {m.size} bytes of JSON, over the {MATRIX_BYTES_LIMIT}-byte limit "
                             f"(a job output holds at most 1 MB); lower --max-jobs")
     return Plan(tuple(matrices))
 
