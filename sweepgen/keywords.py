@@ -9,6 +9,7 @@ refer to from a context variable that `lint` sets for the duration of a run.
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -81,12 +82,41 @@ def key_prefix(validator: Any, spec: dict[str, Any], instance: Any, schema: dict
             prefix = template.format_map(_Fields(entry))
         except _Missing:
             continue
-        if not str(key).startswith(prefix):
-            yield _error(
-                f"entry key '{key}' does not start with '{prefix}' (its model-prefix and precision); "
-                f"check the key, model-prefix and precision",
-                path=[key],
-            )
+        key = str(key)
+        if key.startswith(prefix):
+            continue
+        field, implied = _culprit(template, entry, key)
+        if field is None:
+            error = _error(f"entry key '{key}' does not start with '{prefix}' (its {_field_list(template)}); "
+                           f"check the key", path=[key])
+        else:
+            # the field the key disagrees with: the real mistake was `model-prefix: dsr1-fp8`
+            shown = _FIELD.sub(r"<\1>", template)
+            error = _error(f"{field} '{entry[field]}' does not match entry key '{key}', which gives "
+                           f"'{implied}' (convention: the key starts with '{shown}')", path=[key, field])
+            error.sweepgen_position = "value"
+        yield error
+
+
+_FIELD = re.compile(r"\{([^{}]+)\}")
+
+
+def _field_list(template: str) -> str:
+    return " and ".join(_FIELD.findall(template))
+
+
+def _culprit(template: str, entry: dict[str, Any], key: str) -> tuple[str | None, str]:
+    """The first template field that, alone replaced by a wildcard, lets the key match, and the
+    value the key gives it; (None, "") when no single field explains the mismatch."""
+    names = _FIELD.findall(template)
+    for name in names:
+        pattern = "^" + "".join(
+            "(?P<x>.+?)" if part == name else re.escape(str(entry[part])) if i % 2 else re.escape(part)
+            for i, part in enumerate(_FIELD.split(template)))
+        found = re.match(pattern, key)
+        if found and found.group("x") != entry[name]:
+            return name, found.group("x")
+    return None, ""
 
 
 class _Missing(Exception):

@@ -232,7 +232,8 @@ def _problems(doc: Document, error: Any, validator: Any) -> Iterable[Problem]:
         return
 
     key_node, value_node = doc.node_at(path)
-    node = key_node if isinstance(spec, dict) and spec.get("position") == "key" and key_node else value_node
+    position = getattr(error, "sweepgen_position", None) or (spec.get("position") if isinstance(spec, dict) else None)
+    node = key_node if position == "key" and key_node else value_node
     yield _at(doc, node, path, rule, level, _message(error, keyword, spec, path, value_node))
 
 

@@ -105,8 +105,23 @@ def test_strict_makes_warnings_fail(run, project) -> None:
     assert run("lint").exit_code == 0
     result = run("lint", "--strict")
     assert result.exit_code == 1
-    assert "configs/nvidia-master.yaml:1:1: warning: entry key 'dsr1-fp8-b200-sglang' does not start with " \
-        "'dsr1-fp8-fp8-'" in result.stdout
+    # the warning points at the field the key disagrees with: the real mistake was this model-prefix
+    assert result.stdout == (
+        "configs/nvidia-master.yaml:4:17: warning: model-prefix 'dsr1-fp8' does not match entry key "
+        "'dsr1-fp8-b200-sglang', which gives 'dsr1' (convention: the key starts with "
+        "'<model-prefix>-<precision>-') [key-convention]\n")
+
+
+def test_key_convention_blames_precision_or_the_key(run, project) -> None:
+    (project / "configs" / "nvidia-master.yaml").write_text(GOOD.replace("precision: fp8", "precision: fp4"))
+    assert run("lint").stdout == (
+        "configs/nvidia-master.yaml:6:14: warning: precision 'fp4' does not match entry key "
+        "'dsr1-fp8-b200-sglang', which gives 'fp8' (convention: the key starts with "
+        "'<model-prefix>-<precision>-') [key-convention]\n")
+    (project / "configs" / "nvidia-master.yaml").write_text(GOOD.replace("dsr1-fp8-b200-sglang:", "sglang-b200:"))
+    assert run("lint").stdout == (
+        "configs/nvidia-master.yaml:1:1: warning: entry key 'sglang-b200' does not start with 'dsr1-fp8-' "
+        "(its model-prefix and precision); check the key [key-convention]\n")
 
 
 def test_cross_file_duplicate(run, project) -> None:

@@ -96,8 +96,8 @@ def test_bom_crlf_and_trailing_spaces_survive(run: Any, here: Path) -> None:
      "nvidia-master.yaml:37:16: error: 'dp-attn' must be a boolean (true or false), got string 'yes' "
      "('yes' is a string in YAML 1.2; write true or false) [type]"),
     ("dsr1-fp8-h200-trt.precision", "fp4",
-     "nvidia-master.yaml:21:1: warning: entry key 'dsr1-fp8-h200-trt' does not start with 'dsr1-fp4-' "
-     "(its model-prefix and precision); check the key, model-prefix and precision [key-convention]"),
+     "nvidia-master.yaml:25:14: warning: precision 'fp4' does not match entry key 'dsr1-fp8-h200-trt', "
+     "which gives 'fp8' (convention: the key starts with '<model-prefix>-<precision>-') [key-convention]"),
 ])
 def test_an_edit_that_adds_a_lint_problem_is_refused(run: Any, here: Path, address: str, value: str,
                                                      problem: str) -> None:
