@@ -48,6 +48,8 @@ SAFE_TOKEN = re.compile(r"[A-Za-z0-9_.,:=@+#/-]+")
 COMMENT = re.compile(r"/bump-image((?: +\S+)+)")
 # Options that would make the step write somewhere else than its own outputs.
 REFUSED_OPTIONS = ("--github-output",)
+# The files through which a step's commands set its outputs, later steps' environment and PATH.
+STEP_FILES = ("GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_PATH")
 
 
 class Refused(Exception):
@@ -95,23 +97,66 @@ def parse_command_line(text: str) -> list[str]:
         for part in arg.split("="):
             if part.startswith("/") or ".." in part.split("/"):
                 raise Refused(f"argument {shown(arg)} names a path outside the checkout")
-        if arg.split("=")[0] in REFUSED_OPTIONS:
-            raise Refused(f"{arg.split('=')[0]} is not allowed here: this step writes its own outputs")
+    refused = refused_option(args)
+    if refused is not None:
+        word, option = refused
+        spelled = "" if word.split("=")[0] == option else f" ({shown(word)} stands for it)"
+        raise Refused(f"{option} is not allowed here{spelled}: this step writes its own outputs")
     return args
+
+
+def refused_option(args: list[str]) -> tuple[str, str] | None:
+    """The first word (and the option it stands for) that names a refused option, as the
+    subcommand's parser would read it: `--github-output`, `--github-output=x`, or any prefix of
+    it that the subcommand's parser would expand (`--github-outp`, `--g`; see
+    cli.common.unabbreviate), up to a bare `--`, after which words are no longer options. A
+    prefix that is ambiguous between a refused option and another is refused too: it names the
+    refused one as much as the other."""
+    for word in args[1:]:
+        if word == "--":
+            return None
+        name = word.split("=", 1)[0]
+        if not name.startswith("--") or name == "--":
+            continue
+        for option in REFUSED_OPTIONS:
+            known = _long_options(args[0])
+            if name == option or (option in known and option.startswith(name) and name not in known):
+                return word, option
+    return None
+
+
+@cache
+def _long_options(subcommand: str) -> frozenset[str]:
+    """The long option names of a sweepgen subcommand, as its parser knows them."""
+    import click
+
+    from sweepgen.cli import cli
+
+    command = cli.get_command(click.Context(cli), subcommand)
+    if command is None:
+        return frozenset()
+    return frozenset(opt for p in command.get_params(click.Context(command)) for opt in (*p.opts, *p.secondary_opts)
+                     if opt.startswith("--"))
 
 
 def run_sweepgen(args: list[str]) -> tuple[int, str]:
     """Run the sweepgen command line in this process; its exit code and its stdout.
-    Its stderr (errors, lint reports) goes to the log as it is."""
+    Its stderr (errors, lint reports) goes to the log as it is. The files through which a step
+    sets outputs, environment variables and PATH are hidden from it, so that even an option
+    the grammar missed could not write them: only this step writes its outputs."""
     from sweepgen.cli import main
 
     captured = io.StringIO()
     code: Any = 0
-    with contextlib.redirect_stdout(captured):
-        try:
-            main(args)
-        except SystemExit as exc:
-            code = exc.code
+    hidden = {name: os.environ.pop(name) for name in STEP_FILES if name in os.environ}
+    try:
+        with contextlib.redirect_stdout(captured):
+            try:
+                main(args)
+            except SystemExit as exc:
+                code = exc.code
+    finally:
+        os.environ.update(hidden)
     if code is None:
         code = 0
     elif not isinstance(code, int):

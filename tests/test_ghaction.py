@@ -210,10 +210,63 @@ def test_e2e_args_refuses_a_matrix_larger_than_its_slots(action, project: Path) 
     ("full-sweep --config-files=../secrets.yaml", "argument '--config-files=../secrets.yaml' names a path outside the checkout"),
     ("full-sweep --config-files configs/../../x.yaml", "argument 'configs/../../x.yaml' names a path outside the checkout"),
     ("plan --github-output", "--github-output is not allowed here: this step writes its own outputs"),
+    ("plan --github-output=1", "--github-output is not allowed here: this step writes its own outputs"),
+    ("plan --github-outp", "--github-output is not allowed here ('--github-outp' stands for it): "
+                           "this step writes its own outputs"),
+    ("plan --seq-lens 1k1k --g", "--github-output is not allowed here ('--g' stands for it): "
+                                 "this step writes its own outputs"),
+    ("plan --gith=x", "--github-output is not allowed here ('--gith=x' stands for it): this step writes its own outputs"),
     ("full-sweep " + "x" * 2000, "the command line is longer than 2000 characters"),
 ])
 def test_e2e_args_refuses(action, command: str, message: str) -> None:  # type: ignore[no-untyped-def]
     assert action("e2e-args", SWEEPGEN_COMMAND=command) == refused(message)
+
+
+def test_every_prefix_of_a_refused_option_is_refused(action) -> None:  # type: ignore[no-untyped-def]
+    """The CLI expands any unambiguous prefix of a long option (as the seed's argparse did), so
+    each prefix of --github-output, bare or with `=value`, is that option for `plan`."""
+    option = "--github-output"
+    for end in range(3, len(option) + 1):
+        for word in (option[:end], option[:end] + "=x"):
+            code, _, err = action("e2e-args", SWEEPGEN_COMMAND=f"plan --seq-lens 1k1k {word}")
+            assert code == 1 and err.startswith("sweepgen: error: --github-output is not allowed here"), word
+
+
+def test_a_prefix_is_refused_only_where_it_names_the_refused_option(action, run, project: Path) -> None:  # type: ignore[no-untyped-def]
+    """full-sweep has no --github-output: there `--g` is --get-batch-count, as the CLI reads it."""
+    code, out, err = action("e2e-args", SWEEPGEN_COMMAND="full-sweep --model-prefix gptoss --g")
+    # it printed the batch count, which is no matrix
+    assert err == "sweepgen: error: the command printed something other than a list of matrix entries\n"
+    assert out == "sweepgen full-sweep --model-prefix gptoss --g\n" and code == 1
+    assert run("full-sweep", "--model-prefix", "gptoss", "--get-batch-count").stdout.strip().isdigit()
+
+
+def test_the_subcommand_never_sees_the_step_files(action, project: Path) -> None:  # type: ignore[no-untyped-def]
+    """Words after `--` are not options, and the run cannot write $GITHUB_OUTPUT (or $GITHUB_ENV,
+    $GITHUB_PATH) whatever it is given: they are hidden from it, then written by the step alone."""
+    files = {name: project / name for name in ("GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_PATH")}
+    for path in files.values():
+        path.touch()
+    env = {name: str(path) for name, path in files.items()}
+    code, _, err = action("e2e-args", SWEEPGEN_COMMAND="plan -- --github-output", **env)
+    assert code == 1 and "failed with exit code 2" in err
+    assert all(path.read_text() == "" for path in files.values())
+
+    import sweepgen.ghaction as ghaction
+
+    seen: list[dict[str, str | None]] = []
+    real = ghaction.run_sweepgen.__globals__["contextlib"].redirect_stdout
+
+    def spy(target):  # type: ignore[no-untyped-def]
+        seen.append({name: os.environ.get(name) for name in files})
+        return real(target)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(ghaction.contextlib, "redirect_stdout", spy)
+        code, _, _ = action("e2e-args", SWEEPGEN_COMMAND="plan --seq-lens 8k1k --summary", **env)
+    assert code == 0 and seen == [dict.fromkeys(files)]
+    assert list(read_outputs(files["GITHUB_OUTPUT"])) == ["matrix-1", "matrix-2", "total"]
+    assert files["GITHUB_ENV"].read_text() == files["GITHUB_PATH"].read_text() == ""
 
 
 def test_e2e_args_passes_sweepgen_errors_through(action, project: Path) -> None:  # type: ignore[no-untyped-def]
