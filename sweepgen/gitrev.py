@@ -62,7 +62,32 @@ class Repository:
             return done.stdout.decode().strip()
         probe = _git(["rev-parse", "--end-of-options", rev, "--"], self.root)
         reason = _reason(probe.stderr) if probe.returncode != 0 else f"'{rev}' does not name a commit"
-        raise GitError(f"unknown revision '{rev}' (git: {reason})")
+        raise GitError(f"unknown revision '{rev}' (git: {reason}){self._missing_history(rev)}")
+
+    def _missing_history(self, rev: str) -> str:
+        """Why a revision may be absent although it exists upstream, and how to fetch it: a
+        shallow clone (what actions/checkout makes by default) lacks every commit before its cut
+        and, being single-branch, the other branches; any clone may lack the remote-tracking
+        branch named. Empty when neither is the case."""
+        remote, _, branch = rev.partition("/")
+        fetch_branch = ""
+        if branch and remote in self._remotes():
+            fetch_branch = f"git fetch {remote} +refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+        actions = "in GitHub Actions, check out with `fetch-depth: 0`, which fetches every branch"
+        shallow = _git(["rev-parse", "--is-shallow-repository"], self.root)
+        if shallow.returncode == 0 and shallow.stdout.strip() == b"true":
+            count = _git(["rev-list", "--count", "HEAD"], self.root).stdout.decode().strip()
+            have = f" (it has {count} commit{'' if count == '1' else 's'} of history)" if count.isdigit() else ""
+            also = f" and the branch with `{fetch_branch}`" if fetch_branch else ""
+            return (f"; this clone is shallow{have}, so older commits are missing: fetch them with "
+                    f"`git fetch --unshallow`{also} ({actions})")
+        if fetch_branch:
+            return f"; branch '{branch}' of remote '{remote}' has not been fetched: fetch it with `{fetch_branch}` ({actions})"
+        return ""
+
+    def _remotes(self) -> set[str]:
+        done = _git(["remote"], self.root)
+        return set(done.stdout.decode("utf-8", "replace").split()) if done.returncode == 0 else set()
 
     def item(self, commit: str, path: str) -> TreeItem | None:
         """The tree entry at path in commit, or None when the commit has nothing there."""
