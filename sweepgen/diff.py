@@ -7,10 +7,10 @@ under their own relative names and linted there, so problems keep their position
 their paths are then shown as `configs/x.yaml@REV`.
 
 Both sides are expanded with full-sweep's semantics and filters, and jobs are compared
-by identity: every field of the printed matrix entry (canonical JSON), counted as a
-multiset, so that identical jobs made twice stay two. Each job is traced to the entry
-key that makes it; occurrences are paired first within one key, then across keys (an
-entry renamed keeps its jobs unchanged).
+by identity: every field of the printed matrix entry (canonical JSON; the format's
+`identity`), counted as a multiset, so that identical jobs made twice stay two. Each
+row carries the entry key that makes it; occurrences are paired first within one key,
+then across keys (an entry renamed keeps its jobs unchanged).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict, deque
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence, TypeVar
 
-from . import expand, model
+from . import load
 from .discovery import CONFIG_SUFFIXES, RUNNER_NAMES, is_runner_config, repo_configs_dir
+from .formats import ConfigSet, Format, Request, Row
 from .gitrev import SYMLINK_MODE, Repository
 from .lint import FileReport, LintResult, display_path, lint_files
-from .model import ConfigSet, Entry, Job
 from .problems import sort_problems
 
 T = TypeVar("T", bound=Hashable)
@@ -195,6 +195,8 @@ class Loaded:
     side: Side
     configs: ConfigSet | None
     lint: LintResult | None
+    format: Format | None = None
+    entries: Mapping[str, Any] | None = None  # entry key -> its fields, defaults filled
 
 
 def materialize(repo: Repository, at: Side, files: FileSet, scratch: Path) -> Path:
@@ -222,10 +224,14 @@ def load_side(repo: Repository, at: Side, files: FileSet, folder: Path) -> Loade
     if result.errors:
         raise SideLintError(at, result)
     try:
-        configs = expand.load(result, result.runner_config)
-    except expand.ExpandError as exc:
+        fmt, configs = load.load(result, result.runner_config)
+    except load.LoadError as exc:
         raise DiffError(f"the {at.role} configs ({at.label}): {exc}") from None
-    return Loaded(at, configs, result)
+    entries: dict[str, Any] = {}
+    for document in load.filled_documents(result):
+        if document.kind == "master-config" and isinstance(document.data, dict):
+            entries.update((str(k), v) for k, v in document.data.items())
+    return Loaded(at, configs, result, fmt, entries)
 
 
 def _relabel(result: LintResult, names: Mapping[str, str]) -> LintResult:
@@ -249,11 +255,17 @@ def _relabel(result: LintResult, names: Mapping[str, str]) -> LintResult:
 
 @dataclass(frozen=True)
 class SideJob:
-    key: str  # the entry that makes the job
-    job: Job
-    entry: dict[str, Any]  # as full-sweep prints it
-    identity: str  # canonical JSON of entry
-    seq_len: str
+    row: Row  # carries the entry key that makes it and its plan group
+    identity: str  # what makes it the same job at the other side
+
+    @property
+    def key(self) -> str:
+        return self.row.key
+
+    @property
+    def entry(self) -> dict[str, Any]:
+        """As full-sweep prints it."""
+        return self.row.data()
 
 
 @dataclass(frozen=True)
@@ -261,51 +273,20 @@ class Expanded:
     side: Side
     version: str | None
     jobs: tuple[SideJob, ...]
-    entries: Mapping[str, Entry]  # every entry of the side, filtered or not
+    entries: Mapping[str, Any]  # every entry of the side, filtered or not: key -> its fields
 
 
 def empty(at: Side) -> Expanded:
     return Expanded(at, None, (), {})
 
 
-def expand_side(loaded: Loaded, filters: expand.Filters, step: int, test_mode: bool) -> Expanded:
-    """The side's full sweep (expand.ExpandError when it cannot be made), each job with its entry key."""
-    configs = loaded.configs
-    if configs is None:
+def expand_side(loaded: Loaded, rows: Sequence[Row]) -> Expanded:
+    """The side's selected rows, each with what identifies it."""
+    if loaded.configs is None or loaded.format is None:
         return empty(loaded.side)
-    selection = expand.full_sweep(configs, filters, step, test_mode)
-    printed = expand.render(selection, configs.version)
-    keys = _origins(configs, selection.jobs, lambda c: expand.full_sweep(c, filters, step, test_mode).jobs, filters)
-    jobs = tuple(SideJob(key, job, entry, canonical(entry), expand.seq_len_name(configs.version, job.isl, job.osl))
-                 for key, job, entry in zip(keys, selection.jobs, printed, strict=True))
-    return Expanded(loaded.side, configs.version, jobs, {e.key: e for e in configs.entries})
-
-
-def canonical(entry: Mapping[str, Any]) -> str:
-    return json.dumps(entry, sort_keys=True, separators=(",", ":"))
-
-
-def _origins(configs: ConfigSet, jobs: Sequence[Job], sweep: Callable[[ConfigSet], Sequence[Job]],
-             filters: expand.Filters) -> list[str]:
-    """The entry key of each job: each entry is swept alone, and its jobs are claimed in order."""
-    made: dict[str, deque[str]] = defaultdict(deque)
-    for entry in configs.entries:
-        if not filters.admits(entry):
-            continue
-        try:
-            own = sweep(replace(configs, entries=(entry,)))
-        except expand.ExpandError:
-            continue  # the entry matched nothing
-        for job in own:
-            made[repr(job)].append(entry.key)
-    keys = []
-    for job in jobs:
-        queue = made.get(repr(job))
-        if not queue:
-            raise DiffError(f"the expander made a job no single entry makes ({job.model_prefix} isl {job.isl} "
-                            f"osl {job.osl}); diff cannot attribute it")
-        keys.append(queue.popleft())
-    return keys
+    identity = loaded.format.identity
+    jobs = tuple(SideJob(row, identity(row)) for row in rows)
+    return Expanded(loaded.side, loaded.configs.version, jobs, loaded.entries or {})
 
 
 @dataclass(frozen=True)
@@ -368,20 +349,18 @@ def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
-def entry_change(old: Entry | None, new: Entry | None) -> str:
-    """What changed in an entry, for a reviewer: its scalar fields old -> new, its lists by name."""
+def entry_change(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, order: Sequence[str] = ()) -> str:
+    """What changed in an entry, for a reviewer: its scalar fields old -> new, its lists and
+    mappings by name (fields in the schema's order, then any other in the entries' order)."""
     if old is None:
         return "new entry"
     if new is None:
         return "entry removed"
     parts = []
-    for f in fields(Entry):
-        if f.metadata.get("outside"):
+    for name in _unique([*(n for n in order if n in new or n in old), *new, *old]):
+        before, after = old.get(name), new.get(name)
+        if before == after and (name in old) == (name in new):
             continue
-        before, after = getattr(old, f.name, None), getattr(new, f.name, None)
-        if before == after:
-            continue
-        name = model.document_name(f.name)
         if _scalar(before) and _scalar(after):
             parts.append(f"{name} {_code(before)} -> {_code(after)}")
         else:
@@ -401,15 +380,18 @@ def markdown(result: Comparison, scope: str | None = None) -> str:
     lines += [f"**{_plural(len(result.added), 'job')} added, {len(result.removed)} removed, "
               f"{result.unchanged} unchanged** ({before} -> {after} jobs).", ""]
 
+    from . import schemas
+
+    order = schemas.entry_fields(result.head.version) if result.head.version else ()
     added = _count(result.added, lambda j: j.key)
     removed = _count(result.removed, lambda j: j.key)
     lines += ["| entry | added | removed | change |", "|---|---:|---:|---|"]
     for key in result.changed_keys:
-        change = entry_change(result.base.entries.get(key), result.head.entries.get(key))
+        change = entry_change(result.base.entries.get(key), result.head.entries.get(key), order)
         lines.append(f"| {_code(key)} | {added.get(key, 0)} | {removed.get(key, 0)} | {change} |")
 
     def group(j: SideJob) -> tuple[str, str]:
-        return (j.seq_len, j.job.model_prefix or "")
+        return (j.row.group.scenario, j.row.group.model)
 
     groups = _unique(group(j) for j in (*result.head.jobs, *result.base.jobs))
     counts = {name: _count(jobs, group) for name, jobs in (

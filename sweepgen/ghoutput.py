@@ -63,3 +63,22 @@ def write_outputs(path: str | Path, outputs: Mapping[str, str], limit: int | Non
 
 def github_output_path() -> str | None:
     return os.environ.get("GITHUB_OUTPUT") or None
+
+
+def step_summary_path() -> str | None:
+    return os.environ.get("GITHUB_STEP_SUMMARY") or None
+
+
+def append_step_summary(markdown: str) -> bool:
+    """Append markdown (ending in a line break) to $GITHUB_STEP_SUMMARY; False when it is not set.
+    OutputError when the file cannot be written."""
+    target = step_summary_path()
+    if target is None:
+        return False
+    text = markdown if markdown.endswith("\n") else markdown + "\n"
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise OutputError(f"cannot write $GITHUB_STEP_SUMMARY ({target}): {exc.strerror or exc}") from None
+    return True

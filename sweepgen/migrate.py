@@ -26,8 +26,6 @@ from .scalar_style import render
 from .validation import validate
 from .yamlsource import MAP, Document, Node, load_path, load_string
 
-# `# yaml-language-server: $schema=<url>`; the url's `vN/master-config.schema.json` tail is the version
-_MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S*?)\b(v\d+)(/master-config\.schema\.json)")
 
 
 class MigrateError(Exception):
@@ -228,7 +226,7 @@ def _modeline(text: str, sources: list[str], target: str) -> str:
             return match.group(0)
         return match.group(0)[:match.start(2) - match.start(0)] + target + match.group(3)
 
-    return _MODELINE.sub(repoint, text, count=1)
+    return schemas.MODELINE.sub(repoint, text, count=1)
 
 
 def _check_parses(doc: Document) -> None:

@@ -1,13 +1,12 @@
-"""`plan`: full-sweep's entries as named matrices, one per sequence length and model.
+"""`plan`: full-sweep's rows as named matrices, one per plan group (scenario, model, kind).
 
 Naming (stable, so workflows can reference matrices statically):
 
-- a group is every full-sweep job with one sequence length and one model-prefix,
-  single-node and multinode jobs apart; its name is `<seq-len>-<model-prefix>`
-  (`1k1k-dsr1`; an unnamed pair is `<isl>_<osl>`), with `-multinode` appended for
-  multinode jobs (`1k1k-dsr1-multinode`), lowercased, each run of characters
-  outside `[a-z0-9_-]` replaced by `-`; jobs whose names come out equal share the
-  group (a single-node and a multinode group never do: that is an error);
+- a group is every row with one plan group, as its format assigns it (v1/v2: the
+  sequence length, the model-prefix, and `multinode` for multinode jobs); its name
+  joins the group's parts with `-` (`1k1k-dsr1`, `1k1k-dsr1-multinode`), lowercased,
+  each run of characters outside `[a-z0-9-]` replaced by `_`; two groups whose names
+  come out equal are an error naming both (`glm5.1` and `glm5_1`, `DSR1` and `dsr1`);
 - groups come in the order of their first job in full-sweep's output;
 - a group of more than max-jobs jobs is split into balanced contiguous shards
   `<name>-1`, `<name>-2`, ... (sizes differ by at most one); with `slots=N` every
@@ -25,7 +24,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from .model import Job
+from .formats.base import Group, Row
 
 # GitHub Actions runs at most 256 jobs from one matrix.
 MAX_JOBS = 256
@@ -35,8 +34,6 @@ MATRIX_BYTES_LIMIT = 900_000
 
 # the outputs written beside the matrices
 RESERVED = ("names", "total")
-# appended to the name of a group of multinode jobs
-MULTINODE_SUFFIX = "-multinode"
 
 
 class PlanError(Exception):
@@ -46,10 +43,7 @@ class PlanError(Exception):
 @dataclass(frozen=True)
 class Matrix:
     name: str
-    group: str
-    seq_len: str
-    model_prefixes: tuple[str, ...]
-    multinode: bool
+    group: Group
     shard: int  # 1-based
     shards: int
     count: int
@@ -112,64 +106,52 @@ def balanced(count: int, parts: int) -> list[tuple[int, int]]:
     return out
 
 
-@dataclass
-class _Group:
-    name: str
-    seq_len: str
-    multinode: bool
-    prefixes: list[str]
-    jobs: list[Job]
+def make_plan(rows: list[Row], encode: Callable[[Sequence[Row]], str], max_jobs: int = MAX_JOBS,
+              slots: int | None = None) -> Plan:
+    """Group rows by their plan group into matrices; encode gives the printed JSON list of some
+    rows, and each matrix is encoded once, as it is cut.
 
-
-def make_plan(jobs: list[Job], encode: Callable[[Sequence[Job]], str], seq_len_names: Sequence[str],
-              max_jobs: int = MAX_JOBS, slots: int | None = None) -> Plan:
-    """Group full-sweep's jobs (with their sequence-length names) into matrices; encode gives
-    the printed JSON list of some jobs, and each matrix is encoded once, as it is cut.
-
-    The jobs list is emptied once grouped, so that each group's jobs are freed as soon as its
-    matrices are encoded (a large plan then never holds every job and all its JSON at once).
+    The rows list is emptied once grouped, so that each group's rows are freed as soon as its
+    matrices are encoded (a large plan then never holds every row and all its JSON at once).
     """
     if max_jobs < 1:
         raise PlanError("max-jobs must be at least 1")
     if slots is not None and slots < 1:
         raise PlanError("slots must be at least 1")
-    groups: dict[str, _Group] = {}
-    # (seq-len, model-prefix, multinode) -> its group, named once
-    by_pair: dict[tuple[str, str, bool], _Group] = {}
-    for job, seq in zip(jobs, seq_len_names, strict=True):
-        pair = (seq, job.model_prefix or "", job.prefill is not None)
-        group = by_pair.get(pair)
-        if group is None:
-            name = sanitize(f"{pair[0]}-{pair[1]}{MULTINODE_SUFFIX if pair[2] else ''}")
-            group = groups.get(name)
-            if group is None:
-                group = groups[name] = _Group(name, seq, pair[2], [], [])
-            elif group.multinode != pair[2]:
-                raise PlanError(f"single-node and multinode jobs would share the matrix '{name}' "
-                                f"(model-prefix '{pair[1]}'); rename a model-prefix")
-            group.prefixes.append(pair[1])
-            by_pair[pair] = group
-        group.jobs.append(job)
+    groups: dict[Group, list[Row]] = {}
+    for row in rows:
+        members = groups.get(row.group)
+        if members is None:
+            members = groups[row.group] = []
+        members.append(row)
+    rows.clear()
+    named: dict[str, Group] = {}
+    for group in groups:
+        name = sanitize(group.label)
+        other = named.setdefault(name, group)
+        if other is not group:
+            raise PlanError(f"{other.describe()} and {group.describe()} would share the matrix '{name}' "
+                            f"(names are lowercased, each run of characters outside a-z, 0-9 and '-' becomes "
+                            f"'_'); rename a model-prefix")
 
-    jobs.clear()
     matrices: list[Matrix] = []
-    for group in groups.values():
-        count = len(group.jobs)
+    for group, members in groups.items():
+        base = sanitize(group.label)
+        count = len(members)
         needed = math.ceil(count / max_jobs)
         if slots is not None and needed > slots:
             raise PlanError(
-                f"group '{group.name}' has {count} jobs: {slots} slot{'s' if slots != 1 else ''} of at most "
+                f"group '{base}' has {count} jobs: {slots} slot{'s' if slots != 1 else ''} of at most "
                 f"{max_jobs} jobs hold {slots * max_jobs}; it needs --slots {needed} "
                 f"or --max-jobs {math.ceil(count / slots)}")
         parts = slots if slots is not None else needed
         cuts = balanced(count, needed) + [(count, count)] * (parts - needed)
         for i, (start, stop) in enumerate(cuts, 1):
-            name = group.name if parts == 1 and slots is None else f"{group.name}-{i}"
-            chosen = group.jobs[start:stop]
-            matrices.append(Matrix.of(encode(chosen), name=name, group=group.name, seq_len=group.seq_len,
-                                      model_prefixes=tuple(group.prefixes), multinode=group.multinode,
-                                      shard=i, shards=parts, count=len(chosen)))
-        group.jobs.clear()  # encoded: only the matrices' JSON is kept
+            name = base if parts == 1 and slots is None else f"{base}-{i}"
+            chosen = members[start:stop]
+            matrices.append(Matrix.of(encode(chosen), name=name, group=group, shard=i, shards=parts,
+                                      count=len(chosen)))
+        members.clear()  # encoded: only the matrices' JSON is kept
 
     seen = set(RESERVED)
     for m in matrices:
@@ -189,8 +171,7 @@ def summary(plan: Plan) -> str:
     lines = [f"## sweepgen plan: {plan.total} jobs in {len(plan.matrices)} matrices", "",
              "| matrix | jobs | model | seq-len | shards |", "|---|---:|---|---|---|"]
     for m in plan.matrices:
-        lines.append(f"| `{m.name}` | {m.count} | {', '.join(m.model_prefixes)} | {m.seq_len} "
-                     f"| {m.shard}/{m.shards} |")
+        lines.append(f"| `{m.name}` | {m.count} | {m.group.model} | {m.group.scenario} | {m.shard}/{m.shards} |")
     return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,10 @@ class Problem:
     level: str
     message: str
 
+    def text(self) -> str:
+        """The one-line form every text report uses: `path:line:col: level: message [rule]`."""
+        return f"{self.path}:{self.line}:{self.column}: {self.level}: {self.message} [{self.rule}]"
+
     def as_dict(self) -> dict[str, object]:
         return {
             "path": self.path,

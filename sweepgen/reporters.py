@@ -18,7 +18,7 @@ def _summary_line(result: LintResult) -> str:
 
 
 def text(result: LintResult) -> str:
-    lines = [f"{p.path}:{p.line}:{p.column}: {p.level}: {p.message} [{p.rule}]" for p in result.problems]
+    lines = [p.text() for p in result.problems]
     return "\n".join(lines) + ("\n" if lines else "")
 
 

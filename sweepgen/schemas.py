@@ -22,7 +22,7 @@ def schema_root() -> Path:
     """The schema folder: inside the installed package, or the repository's `schema/`."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "schema", here.parent / "schema"):
-        if (candidate / "v1").is_dir():
+        if candidate.is_dir() and any(re.fullmatch(r"v\d+", p.name) for p in candidate.iterdir()):
             return candidate
     raise FileNotFoundError("sweepgen schema files are missing from this installation")
 
@@ -42,6 +42,9 @@ class Version:
 
     def schema_id(self, kind: str) -> str:
         return str(self.schema(kind)["$id"])
+
+    def has(self, kind: str) -> bool:
+        return (self.name, kind) in _documents()
 
 
 @cache
@@ -102,16 +105,18 @@ def latest() -> Version:
     return versions()[-1]
 
 
-_MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=\S*?/(v\d+)/master-config\.schema\.json")
+# `# yaml-language-server: $schema=<url>` naming a master-config schema; the groups are the
+# url up to the version, the version, and the rest (`/master-config.schema.json`)
+MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S*?)\b(v\d+)(/master-config\.schema\.json)")
 
 
 def named(text: str) -> Version | None:
     """The version a file names in its editor modeline (in its first lines), if it names one."""
-    found = _MODELINE.search(text[:2000])
+    found = MODELINE.search(text[:2000])
     if found is None:
         return None
     try:
-        return version(found.group(1))
+        return version(found.group(2))
     except KeyError:
         return None
 
@@ -164,6 +169,16 @@ def validator(version_name: str, kind: str) -> Any:
     return _validator_class()(schema, registry=_registry())
 
 
+def definition(name: str) -> tuple[str, dict[str, Any]]:
+    """(version, schema) of the newest master-config `$defs/<name>` (a grammar such as `image`),
+    for what is checked outside any one document (a command-line value)."""
+    for v in reversed(versions()):
+        found = v.schema("master-config").get("$defs", {}).get(name)
+        if isinstance(found, dict):
+            return v.name, found
+    raise KeyError(f"no schema version defines '{name}'")
+
+
 def subschema_validator(version_name: str, kind: str, pointer: str) -> Any:
     """A validator for a $defs entry, e.g. ('v1', 'master-config', 'image')."""
     return _subschema_validator(version_name, kind, pointer)
@@ -173,3 +188,32 @@ def subschema_validator(version_name: str, kind: str, pointer: str) -> Any:
 def _subschema_validator(version_name: str, kind: str, pointer: str) -> Any:
     base = version(version_name).schema_id(kind)
     return _validator_class()({"$ref": f"{base}#/$defs/{pointer}"}, registry=_registry())
+
+
+@cache
+def entry_fields(version_name: str) -> tuple[str, ...]:
+    """The fields an entry of the version's master config may have, in the schema's order of
+    declaration (the root's `additionalProperties`, through `$ref`, `allOf`, `if`/`then`/`else`,
+    `oneOf` and `anyOf`)."""
+    from urllib.parse import urljoin
+
+    root = version(version_name).schema("master-config")
+    names: list[str] = []
+    todo: list[tuple[Any, str]] = [(root.get("additionalProperties"), root["$id"])]
+    seen: set[int] = set()
+    while todo:
+        node, base = todo.pop(0)
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.extend(node.get("properties", {}))
+        if isinstance(node.get("$ref"), str):
+            uri = urljoin(base, node["$ref"])
+            try:
+                todo.append((resolve(uri), uri.partition("#")[0]))
+            except (KeyError, IndexError, ValueError):
+                pass
+        for keyword in ("allOf", "oneOf", "anyOf"):
+            todo.extend((sub, base) for sub in node.get(keyword, []))
+        todo.extend((node[k], base) for k in ("then", "else") if k in node)
+    return tuple(dict.fromkeys(names))

@@ -36,6 +36,10 @@ _FALSE = frozenset(("false", "False", "FALSE"))
 YAML11_BOOLS = frozenset(
     w for base in ("yes", "no", "on", "off", "y", "n") for w in (base, base.capitalize(), base.upper())
 )
+# Plain scalars that may be numbers of another value to YAML 1.1 readers (checked by yaml11_number):
+# underscores (1_024), a leading zero (010, octal), 0b binary, 0o (a string in YAML 1.1), sexagesimal (1:20)
+_MAYBE_YAML11_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*_[0-9_]*|0[0-9_]+|0b[01_]+|0o[0-7]+|[0-9][0-9_]*(?::[0-5]?[0-9])+"
+                                  r"|[0-9][0-9_]*\.[0-9_]*_[0-9_]*|0x[0-9a-fA-F_]*_[0-9a-fA-F_]*)\Z")
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -82,8 +86,11 @@ class Document:
     _root: Node | None = None
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
-    # offsets of plain scalars that YAML 1.1 readers take as booleans
+    # offsets of plain scalars that YAML 1.1 readers take as booleans, or as other numbers
     yaml11_bools: list[int] = field(default_factory=list)
+    yaml11_numbers: list[int] = field(default_factory=list)
+    # plain scalars are read as YAML 1.1 numbers (2_063_837 is an integer); see read_yaml11_numbers
+    numbers11: bool = False
     _line_starts: list[int] | None = None
     bom: bool = False
     usable: bool = True
@@ -96,7 +103,7 @@ class Document:
         if not self._nodes:
             self._nodes = True
             if self.usable and self.text:
-                scratch = Document(self.path, self.text, bom=self.bom)
+                scratch = Document(self.path, self.text, bom=self.bom, numbers11=self.numbers11)
                 parse(scratch, nodes=True)
                 self._root = scratch._root
         return self._root
@@ -105,6 +112,18 @@ class Document:
     def root(self, node: Node | None) -> None:
         self._root = node
         self._nodes = True
+
+    def read_yaml11_numbers(self) -> None:
+        """Read the document again with YAML 1.1's numbers (2_063_837 is 2063837, 010 is 8), as the
+        generators' PyYAML reads it: for files whose owners write YAML 1.1 numbers on purpose."""
+        if self.numbers11 or not self.yaml11_numbers or not self.usable:
+            return
+        again = Document(self.path, self.text, bom=self.bom, numbers11=True)
+        parse(again, nodes=self._nodes)
+        self.data, self.problems, self.yaml11_bools = again.data, again.problems, again.yaml11_bools
+        self.yaml11_numbers, self.numbers11, self.usable = [], True, again.usable
+        if self._nodes:
+            self._root = again._root
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset in the text."""
@@ -188,6 +207,44 @@ def resolve_plain(text: str) -> Any:
     if text in _FALSE:
         return False
     return text
+
+
+SAME = object()  # yaml11_value: YAML 1.1 reads the scalar as YAML 1.2 does
+
+
+def yaml11_value(text: str) -> Any:
+    """What a YAML 1.1 reader (PyYAML) makes of a plain scalar that looks like a number, when it
+    differs from YAML 1.2's reading (`1_024` -> 1024, `010` -> 8, `0o20` -> the string '0o20');
+    SAME otherwise."""
+    if not _MAYBE_YAML11_NUMBER.match(text):
+        return SAME
+    body = text.lstrip("+-").replace("_", "")
+    value: Any
+    try:
+        if body.startswith("0o"):
+            value = text  # no such form in YAML 1.1: a string
+        elif ":" in body:
+            value = 0
+            for part in body.split(":"):
+                value = value * 60 + int(part)
+        elif body.startswith("0b"):
+            value = int(body[2:], 2)
+        elif body.startswith("0x"):
+            value = int(body[2:], 16)
+        elif "." in body:
+            value = float(body)
+        elif len(body) > 1 and body[0] == "0":
+            value = int(body, 8)
+        else:
+            value = int(body)
+    except ValueError:
+        return SAME
+    if not isinstance(value, str) and text[0] == "-":
+        value = -value
+    plain = resolve_plain(text)
+    if plain.__class__ is value.__class__ and plain == value:
+        return SAME
+    return value
 
 
 def _resolve_tagged(tag: str, text: str) -> tuple[Any, str | None]:
@@ -308,7 +365,7 @@ def parse(doc: Document, nodes: bool = False) -> None:
             _build(doc, parser, base, nodes)
         except _NeedNodes:
             parser.dispose()
-            del doc.problems[:], doc.yaml11_bools[:]
+            del doc.problems[:], doc.yaml11_bools[:], doc.yaml11_numbers[:]
             parser = CParser(text[base:] if base else text)
             _build(doc, parser, base, True)
     except Exception as exc:  # libyaml scanner/parser errors carry marks
@@ -360,6 +417,9 @@ def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
     get_event = parser.get_event
     cache = _PLAIN_CACHE
     yaml11 = doc.yaml11_bools
+    numbers11 = _YAML11_NUMBERS  # text -> its YAML 1.1 value, for the texts read differently
+    numbers11_at = doc.yaml11_numbers
+    as11 = doc.numbers11
     no_key = _NO_KEY
     documents = 0
     # frames: [container, is a mapping, pending key or no_key]; with nodes, a parallel stack
@@ -381,8 +441,16 @@ def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
                     plain = cache[text]
                 except KeyError:
                     plain = cache[text] = resolve_plain(text)
+                    other = yaml11_value(text)
+                    if other is not SAME:
+                        numbers11[text] = other
                 if plain.__class__ is str and text in YAML11_BOOLS:
                     yaml11.append(event.start_mark.index + base)
+                elif text in numbers11:
+                    if as11:
+                        plain = numbers11[text]
+                    else:
+                        numbers11_at.append(event.start_mark.index + base)
             elif tag is not None and tag != "!":
                 plain, err = _resolve_tagged(tag, text)
                 if err:
@@ -488,6 +556,7 @@ _NO_KEY = object()
 
 # plain scalar text -> resolved value; scalars repeat a lot (keys, small numbers)
 _PLAIN_CACHE: dict[str, Any] = {}
+_YAML11_NUMBERS: dict[str, Any] = {}
 
 
 def _duplicate(doc: Document, parent: Node, key_node: Node, key: str) -> None:

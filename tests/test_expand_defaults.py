@@ -9,7 +9,8 @@ import pytest
 
 from sweepgen import defaults, schemas
 from sweepgen.defaults import filler_for_schema
-from sweepgen.expand import Rules, Shape
+from sweepgen.formats.seed.rows import Orders
+from sweepgen.formats.seed.shapes import MULTINODE, SHAPES
 from test_expand_cli import CUSTOM, ok, project  # noqa: F401 (project is a fixture)
 
 SCHEMA: dict[str, Any] = {
@@ -69,12 +70,12 @@ def test_ep_default_is_read_from_the_schema(run, project, ep_default_two) -> Non
     assert json.loads(ok(run(*CUSTOM)))[0]["ep"] == 2
 
 
-def test_rules_check_their_key_orders() -> None:
+def test_orders_check_their_keys() -> None:
     order = ("image", "model", "precision", "framework", "runner", "isl", "osl", "tp", "ep", "dp-attn", "conc",
              "max-model-len", "exp-name")
     with pytest.raises(ValueError, match="unknown: \\['pp'\\]"):
-        Rules("vX", {shape: (*order, "pp") for shape in Shape})
-    with pytest.raises(ValueError, match="vX multinode: .*unknown: \\['pp'\\]"):
-        Rules("vX", {shape: order for shape in Shape}, multinode=(*order, "pp"))
+        Orders("vX", {shape: (*order, "pp") for shape in SHAPES})
+    with pytest.raises(ValueError, match=f"vX {MULTINODE}: .*unknown: \\['pp'\\]"):
+        Orders("vX", {shape: order for shape in SHAPES}, multinode=(*order, "pp"))
     with pytest.raises(KeyError):
-        Rules("vX", {Shape.FULL_SWEEP: order})
+        Orders("vX", {SHAPES[0]: order})

@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS, ROOT
 from sweepgen import fastcheck, schemas
 from sweepgen.keywords import REFERENCE_SETS
-from sweepgen.lint import runner_names
+from sweepgen import formats
 from sweepgen.yamlsource import load_path
 
 # values a mutation may put anywhere: wrong types, edge numbers, near-miss strings
@@ -67,10 +67,10 @@ def test_same_verdict_as_jsonschema(path: Path, runners: Path) -> None:
     version = schemas.detect(doc.data)
     if fastcheck.checker(version.name, "master-config") is None:
         pytest.skip(f"{version.name} master schema is not compilable")
-    names = runner_names(load_path(runners).data)
+    sets = formats.get(version.name).reference_sets(load_path(runners).data, str(runners))
     validator = schemas.validator(version.name, "master-config")
     rng = random.Random(str(path))
-    token = REFERENCE_SETS.set({"runner-config": (names, str(runners))})
+    token = REFERENCE_SETS.set(sets)
     try:
         assert fastcheck.accepts(version.name, "master-config", doc.data) == validator.is_valid(doc.data)
         entries = list(doc.data.items())

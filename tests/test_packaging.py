@@ -18,6 +18,13 @@ def test_every_schema_version_is_packaged() -> None:
             assert data[f"sweepgen.schema.{folder.name}"] == ["*.json"], folder.name
 
 
+def test_every_python_package_is_packaged() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "sweepgen").rglob("__init__.py")}
+    assert found <= packages, sorted(found - packages)
+
+
 def test_readme_opens_with_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text()
     block = readme.split("```sh", 1)[1].split("```", 1)[0]

@@ -35,22 +35,28 @@ def _mutations(entry: dict[str, Any], rng: random.Random) -> Iterator[dict[str, 
     yield {k: v for k, v in entry.items() if k != "prefill"}
 
 
+def _rows(entries: list[dict[str, Any]]) -> list[Any]:
+    from sweepgen.formats import Group, Row
+
+    return [Row("", Group("", ""), tuple(e), tuple(e.values())) for e in entries]
+
+
 def test_checker_agrees_with_the_validator() -> None:
     from sweepgen import schemas
-    from sweepgen.expand import EntryChecker
+    from sweepgen.rowcheck import EntryChecker
 
     rng = random.Random(8)
     validator = schemas.validator("v2", "matrix-entry")
     valid = [copy.deepcopy(e) for e in SINGLE + MULTI]
     warm = EntryChecker("v2")
-    assert warm.first_problem(valid) is None  # its cache now holds every valid value
+    assert warm.first_problem(_rows(valid)) is None  # its cache now holds every valid value
     checked = 0
     for base in valid:
         for mutated in _mutations(base, rng):
             expected_valid = validator.is_valid(mutated)
             for checker in (warm, EntryChecker("v2")):
                 # first, so that the full validator stops at it when it explains
-                problem = checker.first_problem([mutated, *valid])
+                problem = checker.first_problem(_rows([mutated, *valid]))
                 assert (problem is None) == expected_valid, (mutated, problem)
                 assert problem is None or problem[0] == 0
             checked += 1

@@ -63,8 +63,9 @@ def test_plan_refuses_a_single_node_group_named_like_a_multinode_one(run, projec
         V2_MASTER.replace("model-prefix: gptoss", "model-prefix: dsr1-multinode")
         .replace("osl: 8192", "osl: 1024").replace("gptoss-fp4-h200-vllm", "dsr1-multinode-fp4-h200-vllm"))
     assert error(run("plan")) == (
-        "sweepgen: error: single-node and multinode jobs would share the matrix '1k1k-dsr1-multinode' "
-        "(model-prefix 'dsr1'); rename a model-prefix\n")
+        "sweepgen: error: the jobs of model 'dsr1-multinode' at 1k1k and the multinode jobs of model 'dsr1' "
+        "at 1k1k would share the matrix '1k1k-dsr1-multinode' (names are lowercased, each run of characters "
+        "outside a-z, 0-9 and '-' becomes '_'); rename a model-prefix\n")
 
 
 def test_plan_of_the_last_v2_configs(run, last_era: tuple[str, ...]) -> None:  # noqa: F811

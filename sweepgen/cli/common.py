@@ -165,13 +165,13 @@ def note(message: str) -> None:
 
 def append_step_summary(markdown: str, requested: bool = False) -> None:
     """Append to $GITHUB_STEP_SUMMARY; when the user asked (--summary) outside Actions, say so."""
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if target:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(markdown)
-            if not markdown.endswith("\n"):
-                handle.write("\n")
-    elif requested:
+    from sweepgen.ghoutput import OutputError, append_step_summary as append
+
+    try:
+        written = append(markdown)
+    except OutputError as exc:
+        fail(str(exc))
+    if not written and requested:
         note("--summary: $GITHUB_STEP_SUMMARY is not set (not in GitHub Actions); no summary written")
 
 
@@ -205,5 +205,5 @@ def lint_or_stop(files: list[Path], runner_config: str | None, schema_version: s
         click.echo(text(result), err=True, nl=False)
         fail(f"{result.errors} lint error{'s' if result.errors != 1 else ''} in the configs; nothing was generated")
     for p in result.problems:
-        click.echo(f"{p.path}:{p.line}:{p.column}: {p.level}: {p.message} [{p.rule}]", err=True)
+        click.echo(p.text(), err=True)
     return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,30 +9,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .common import append_step_summary, echo_plan, fail, github_output_target
-from .seed import check_seq_lens, command, config_options, sweep_filter_options
+from .seed import command, config_options, format_dests, format_options, given_dests, make_request
 
 if TYPE_CHECKING:
     from sweepgen.diff import Expanded, Loaded
-    from sweepgen.expand import Filters
-
-
-def _filters(options: dict[str, Any]) -> Filters:
-    """expand.Filters from full-sweep's filter options, whichever the expander offers: the field
-    of option `--x-y` is `x_y` or its plural (`--model-prefix` fills `model_prefixes`)."""
-    from dataclasses import fields
-
-    from sweepgen.expand import Filters
-
-    left = dict(options)
-    values = {}
-    for f in fields(Filters):
-        for option in (f.name, f.name.removesuffix("s"), f.name.removesuffix("es")):
-            if option in left:
-                values[f.name] = left.pop(option)
-                break
-    if left:  # an option full-sweep gained that diff cannot pass on: refuse rather than ignore it
-        fail(f"diff cannot apply the full-sweep option(s) {', '.join(sorted(left))}")
-    return Filters(**values)
+    from sweepgen.formats import SelectError
 
 
 def _scope(ctx: click.Context, names: set[str]) -> str | None:
@@ -56,7 +36,7 @@ def _scope(ctx: click.Context, names: set[str]) -> str | None:
               help="The revision to compare with (a branch, tag, commit, HEAD~1, origin/main, ...).")
 @click.option("--head", "head_rev", metavar="REV", help="The revision compared (default: the working tree).")
 @config_options
-@sweep_filter_options
+@format_options("diff")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown", "plan"]), default="json",
               show_default=True, help="json: the jobs added and removed; markdown: a reviewer's summary; "
                                       "plan: the added jobs as `sweepgen plan` matrices.")
@@ -69,8 +49,8 @@ def _scope(ctx: click.Context, names: set[str]) -> str | None:
 @click.option("--summary", is_flag=True,
               help="Append the markdown summary (and with --format plan the matrix table) to $GITHUB_STEP_SUMMARY.")
 def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], runner_config: str | None,
-         step_size: int, test_mode: bool, fmt: str, max_jobs: int | None, slots: int | None, github_output: bool,
-         summary: bool, **sweep_filters: Any) -> None:
+         fmt: str, max_jobs: int | None, slots: int | None, github_output: bool, summary: bool,
+         **sweep_filters: Any) -> None:
     """The jobs the configs at --head (default: the working tree) add to and remove from
     those at --base.
 
@@ -82,9 +62,11 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
     import tempfile
 
     from sweepgen import diff as differ
-    from sweepgen import expand, ghoutput, gitrev
+    from sweepgen import ghoutput, gitrev
     from sweepgen import plan as planning
+    from sweepgen.formats import SelectError as SelectErrorType
     from sweepgen.lint import display_path
+    from sweepgen.render import encoder
     from sweepgen.reporters import text
 
     if fmt != "plan":
@@ -131,22 +113,17 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
     base, head = loaded
     if head.lint is not None:  # the base side's warnings are history; the head's are worth fixing
         for p in head.lint.problems:
-            click.echo(f"{p.path}:{p.line}:{p.column}: {p.level}: {p.message} [{p.rule}]", err=True)
+            click.echo(p.text(), err=True)
 
-    reference = head.configs or base.configs
-    if reference is not None:
-        check_seq_lens(reference, sweep_filters.get("seq_lens", ()))
-    filters = _filters(sweep_filters)
     expanded: list[Expanded] = []
-    failures: list[tuple[Loaded, expand.ExpandError]] = []
+    failures: list[tuple[Loaded, SelectError]] = []
     for one in (base, head):
         try:
-            expanded.append(differ.expand_side(one, filters, step_size, test_mode))
-        except expand.ExpandError as exc:
+            rows = _rows(one, sweep_filters, strict=one is head or head.configs is None)
+            expanded.append(differ.expand_side(one, rows))
+        except SelectErrorType as exc:
             failures.append((one, exc))
             expanded.append(differ.empty(one.side))
-        except differ.DiffError as exc:
-            fail(str(exc))
     if len(failures) == 2:  # nothing to compare: full-sweep's own error, as at the head
         fail(str(failures[1][1]))
     for one, why in failures:  # one side matched nothing: its entries are new, or gone
@@ -157,7 +134,7 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
                    err=True)
 
     result = differ.compare(*expanded)
-    scope = _scope(click.get_current_context(), {*sweep_filters, "step_size", "test_mode"})
+    scope = _scope(click.get_current_context(), format_dests("diff"))
     report = differ.markdown(result, scope)
     if fmt == "json":
         click.echo(differ.json_report(result))
@@ -165,10 +142,7 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
         click.echo(report, nl=False)
     else:
         try:
-            printed = {id(j.job): j.entry for j in result.added}
-            plan = planning.make_plan([j.job for j in result.added],
-                                      lambda jobs: json.dumps([printed[id(job)] for job in jobs]),
-                                      [j.seq_len for j in result.added], max_jobs or planning.MAX_JOBS, slots)
+            plan = planning.make_plan([j.row for j in result.added], encoder(), max_jobs or planning.MAX_JOBS, slots)
             if target is not None:
                 ghoutput.write_outputs(target, planning.outputs(plan))
         except (planning.PlanError, ghoutput.OutputError) as exc:
@@ -177,3 +151,34 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
         echo_plan(plan)
     if summary:
         append_step_summary(report, requested=True)
+
+
+def _rows(side: Loaded, options: dict[str, Any], strict: bool) -> list[Any]:
+    """The side's rows for full-sweep's options (SelectError when they match nothing and its format
+    says so). An option the side's format does not take is a usage error at the head; at the base
+    (an older format) it is left out, with a note."""
+    from sweepgen.formats import RequestError
+    from sweepgen.rowcheck import RowError, check_rows
+
+    if side.configs is None or side.format is None:
+        return []
+    fmt, configs = side.format, side.configs
+    given = given_dests(click.get_current_context(), "diff")
+    if not strict:
+        own = {o.dest for o in fmt.options_for("diff")}
+        dropped = sorted(f"--{d.replace('_', '-')}" for d in given - own)
+        if dropped:
+            click.echo(f"note: the {side.side.role} configs are {fmt.name}, which do not take "
+                       f"{', '.join(dropped)}; left out there", err=True)
+        given &= own
+    request = make_request(fmt, "diff", options, given)
+    try:
+        fmt.check_request(configs, request)
+    except RequestError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.option) from None
+    rows = list(fmt.select(configs, request).rows)
+    try:
+        check_rows(configs.version, rows)
+    except RowError as exc:
+        fail(str(exc))
+    return rows

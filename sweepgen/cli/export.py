@@ -42,7 +42,7 @@ def export(config_files: tuple[str, ...], runner_config: str | None, fmt: str) -
     the runner config (when one is given or found). Invalid configs stop with the
     lint report, as every expanding command does.
     """
-    from sweepgen.expand import filled_documents
+    from sweepgen.load import filled_documents
 
     result = lint_configs(config_files, runner_config)
     payload = {d.path: d.data for d in filled_documents(result)}

@@ -17,7 +17,10 @@ from .common import append_step_summary, fail, resolve_format, version_choices
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("--schema-version", type=click.Choice(version_choices()), default="auto", show_default=True,
               help="Schema version for master configs; auto detects it per file.")
-def lint(paths: tuple[str, ...], runner_config: str | None, fmt: str, strict: bool, schema_version: str) -> None:
+@click.option("--list-rules", is_flag=True, help="Print every rule (id, level, formats, description) and exit; "
+                                                 "--format json prints a JSON list.")
+def lint(paths: tuple[str, ...], runner_config: str | None, fmt: str, strict: bool, schema_version: str,
+         list_rules: bool) -> None:
     """Check master configs and runner configs; every problem with file:line:col.
 
     PATHS are files or folders; runners.yaml / runners.yml are runner configs, other
@@ -27,6 +30,14 @@ def lint(paths: tuple[str, ...], runner_config: str | None, fmt: str, strict: bo
     from sweepgen.discovery import DiscoveryError, default_files, expand_paths
     from sweepgen.lint import lint_files
     from sweepgen.reporters import FORMATS, markdown_table, summary_line
+
+    if list_rules:
+        from sweepgen.lint import registry
+
+        if paths:
+            raise click.UsageError("--list-rules takes no PATHS")
+        click.echo(registry.json_text() if fmt == "json" else registry.text(), nl=False)
+        return
 
     missing = [p for p in paths if not Path(p).exists()]
     if missing:

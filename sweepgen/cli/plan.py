@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from .common import append_step_summary, echo_plan, fail, github_output_target
-from .seed import check_seq_lens, command, config_options, load_configs, select, sweep_filter_options
+from .seed import command, config_options, format_options, run_selection
 
 
 @command("plan")
 @config_options
-@sweep_filter_options
+@format_options("plan")
 @click.option("--max-jobs", type=click.IntRange(min=1), default=256, show_default=True,
               help="Most jobs in one matrix (GitHub's limit is 256); larger groups are split into shards.")
 @click.option("--slots", type=click.IntRange(min=1),
@@ -19,11 +21,10 @@ from .seed import check_seq_lens, command, config_options, load_configs, select,
 @click.option("--github-output", is_flag=True,
               help="Also write every matrix, `names` and `total` to $GITHUB_OUTPUT.")
 @click.option("--summary", is_flag=True, help="Append a table of the matrices to $GITHUB_STEP_SUMMARY.")
-def plan(config_files: tuple[str, ...], runner_config: str | None, model_prefix: tuple[str, ...],
-         precision: tuple[str, ...], framework: tuple[str, ...], runner_type: tuple[str, ...],
-         seq_lens: tuple[str, ...], step_size: int, test_mode: bool, single_node: bool, multi_node: bool,
-         max_jobs: int, slots: int | None, github_output: bool, summary: bool) -> None:
-    """One matrix per sequence length and model-prefix, each at most --max-jobs jobs.
+def plan(config_files: tuple[str, ...], runner_config: str | None, max_jobs: int, slots: int | None,
+         github_output: bool, summary: bool, **options: Any) -> None:
+    """One matrix per plan group (sequence length or scenario, model-prefix, kind), each at most
+    --max-jobs jobs.
 
     Prints one JSON object, matrix name -> list of entries; together the matrices
     are exactly full-sweep's output with the same filters. Names are
@@ -33,23 +34,16 @@ def plan(config_files: tuple[str, ...], runner_config: str | None, model_prefix:
     $GITHUB_STEP_SUMMARY), --github-output and --summary say so on stderr and the
     plan is still printed.
     """
-
-    from sweepgen import expand, ghoutput
+    from sweepgen import ghoutput
     from sweepgen import plan as planning
+    from sweepgen.render import encoder
 
     target = github_output_target(github_output)
-    configs, lint_result = load_configs(config_files, runner_config)
-    check_seq_lens(configs, seq_lens)
-    filters = expand.Filters(model_prefix, precision, framework, runner_type, seq_lens, single_node, multi_node)
-    selection = select(configs, lint_result, lambda: expand.full_sweep(configs, filters, step_size, test_mode))
-    names: dict[tuple[int, int], str] = {}
-    seq_names = [names.get((job.isl, job.osl)) or names.setdefault(
-        (job.isl, job.osl), expand.seq_len_name(configs.version, job.isl, job.osl)) for job in selection.jobs]
+    _, _, _, selection = run_selection("plan", config_files, runner_config, options)
     try:
-        encode = expand.encoder(configs.version, selection.shape)
-        jobs = list(selection.jobs)
-        del selection  # make_plan frees the jobs group by group
-        result = planning.make_plan(jobs, encode, seq_names, max_jobs, slots)
+        rows = list(selection.rows)
+        del selection  # make_plan frees the rows group by group
+        result = planning.make_plan(rows, encoder(), max_jobs, slots)
         if target is not None:
             ghoutput.write_outputs(target, planning.outputs(result))
     except (planning.PlanError, ghoutput.OutputError) as exc:

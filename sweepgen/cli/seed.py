@@ -1,15 +1,17 @@
-"""The seed generator's command-line conventions, shared by the expanding commands.
+"""The generators' command-line conventions, shared by the expanding commands.
 
 - Multi-value flags take space-separated values (`--config-files a.yaml b.yaml`), as
   argparse's nargs='+' did (common.SpacedOption).
 - Configs default to the repository's `configs/`; they are linted before anything
   is expanded and an invalid config stops with the lint report.
+- The options of a command are those the formats declare for it (`formats.Option`),
+  all of them; once the configs are read, the ones their format does not take are
+  usage errors, and the format's required ones must be there.
 - `--max-batch-size`, `--batch-index` and `--get-batch-count` slice the output.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
@@ -19,9 +21,8 @@ import click
 from .common import SpacedCommand, SpacedOption, fail, lint_or_stop
 
 if TYPE_CHECKING:
-    from sweepgen.expand import Selection, Skipped
+    from sweepgen.formats import ConfigSet, Format, Option, Request, Selection, Skipped
     from sweepgen.lint import LintResult
-    from sweepgen.model import ConfigSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,27 +47,94 @@ def batch_options(f: F) -> F:
     return f
 
 
-def step_option(f: F) -> F:
-    return click.option("--step-size", type=click.IntRange(min=2), default=2, show_default=True,
-                        help="Concurrency multiplier between conc-start and conc-end (at least 2).")(f)
+# ---------------------------------------------------------------- options from the formats' specs
+
+def _merged(command_name: str) -> list[tuple[Option, tuple[str, ...]]]:
+    """Each option some format declares for the command (the newest format's definition), with
+    the formats that take it, in declaration order."""
+    from sweepgen import formats
+
+    merged: dict[str, tuple[Option, list[str]]] = {}
+    for fmt in formats.all_formats():
+        for option in fmt.options_for(command_name):
+            seen = merged.get(option.flag)
+            if seen is not None and seen[0].kind != option.kind:
+                raise ValueError(f"{command_name} {option.flag}: formats disagree on its kind")
+            merged[option.flag] = (option, [*(seen[1] if seen else []), fmt.name])
+    return [(option, tuple(names)) for option, names in merged.values()]
 
 
-def sweep_filter_options(f: F) -> F:
-    """full-sweep's filters, also taken by `plan`."""
-    f = click.option("--multi-node", is_flag=True,
-                     help="Multinode entries (one job per search point, serving all its concurrencies).")(f)
-    f = click.option("--single-node", is_flag=True,
-                     help="Single-node entries (one job per concurrency). Neither flag: both, single-node first.")(f)
-    f = click.option("--test-mode", is_flag=True,
-                     help="One job per sequence-length block: its first largest-tp point at conc-start.")(f)
-    f = step_option(f)
-    f = click.option("--seq-lens", cls=SpacedOption, help="Sequence lengths to include (1k1k 1k8k 8k1k).")(f)
-    f = click.option("--runner-type", cls=SpacedOption, help="Entries whose runner is one of these runner types.")(f)
-    f = click.option("--framework", cls=SpacedOption, help="Entries with one of these frameworks.")(f)
-    f = click.option("--precision", cls=SpacedOption, help="Entries with one of these precisions.")(f)
-    f = click.option("--model-prefix", cls=SpacedOption, help="Entries whose key starts with one of these.")(f)
-    return f
+def _click_option(option: Option, taken_by: tuple[str, ...], every: tuple[str, ...]) -> click.Option:
+    help_text = option.help
+    if taken_by != every:
+        help_text += f" ({', '.join(taken_by)} configs.)"
+    choice: click.ParamType | None = click.Choice(option.choices) if option.choices else None
+    if option.kind == "flag":
+        return click.Option([option.flag], is_flag=True, default=False, help=help_text)
+    if option.kind == "values":
+        return SpacedOption([option.flag], type=choice, help=help_text)
+    if option.kind == "ints":
+        return SpacedOption([option.flag], type=int, help=help_text)
+    if option.kind == "int":
+        kind = click.IntRange(min=option.minimum) if option.minimum is not None else click.INT
+        return click.Option([option.flag], type=kind, default=option.default, show_default=option.default is not None,
+                            help=help_text)
+    return click.Option([option.flag], type=choice, default=option.default, help=help_text, metavar=option.metavar)
 
+
+def format_options(command_name: str) -> Callable[[F], F]:
+    """Decorate a command with every option the formats declare for it."""
+    from sweepgen import formats
+
+    every = formats.names()
+
+    def decorate(f: F) -> F:
+        params = getattr(f, "__click_params__", [])
+        for option, taken_by in reversed(_merged(command_name)):
+            params.append(_click_option(option, taken_by, every))
+        f.__click_params__ = params  # type: ignore[attr-defined]
+        return f
+    return decorate
+
+
+def format_dests(command_name: str) -> set[str]:
+    return {option.dest for option, _ in _merged(command_name)}
+
+
+def make_request(fmt: Format, command_name: str, values: dict[str, Any], given: set[str] | None = None) -> Request:
+    """The request of a command line to the configs' format: an option the format does not take
+    is a usage error if given, and the format's required options must be there. given: the
+    dests given on the command line (default: those the current click context says were)."""
+    from sweepgen.formats import Request
+
+    ctx = click.get_current_context()
+    if given is None:
+        given = given_dests(ctx, command_name)
+    own = {option.dest: option for option in fmt.options_for(command_name)}
+    for option, _ in _merged(command_name):
+        if option.dest in given and option.dest not in own:
+            raise click.UsageError(f"{option.flag} does not apply to {fmt.name} configs", ctx)
+    for option in own.values():
+        if command_name in option.required_in and option.dest not in given:
+            raise click.UsageError(f"Missing option '{option.flag}' ({fmt.name} configs).", ctx)
+        for other in option.excludes:
+            if option.dest in given and other.lstrip("-").replace("-", "_") in given:
+                raise click.UsageError(f"{option.flag} and {other} exclude each other", ctx)
+    chosen = {dest: values.get(dest, option.default) for dest, option in own.items()}
+    return Request(command_name, chosen, frozenset(given & own.keys()))
+
+
+def given_dests(ctx: click.Context, command_name: str) -> set[str]:
+    """The format options of the command that the command line gave."""
+    out = set()
+    for option, _ in _merged(command_name):
+        source = ctx.get_parameter_source(option.dest)
+        if source is not None and source.name != "DEFAULT":
+            out.add(option.dest)
+    return out
+
+
+# ---------------------------------------------------------------- configs
 
 def lint_configs(config_files: tuple[str, ...], runner_config: str | None) -> LintResult:
     """Lint the named configs (the repository's by default); stop with the report on errors."""
@@ -91,8 +159,8 @@ def lint_configs(config_files: tuple[str, ...], runner_config: str | None) -> Li
 
 
 def refuse_repeated_files(names: tuple[str, ...], result: LintResult) -> None:
-    """A file named twice in --config-files would define its entries twice: the seed refused
-    that with its duplicate-keys error, and so do we (lint reads each file once)."""
+    """A file named twice in --config-files would define its entries twice: the generators refused
+    that with their duplicate-keys error, and so do we (lint reads each file once)."""
     from sweepgen.lint import display_path
 
     first: dict[Path, Path] = {}
@@ -106,69 +174,66 @@ def refuse_repeated_files(names: tuple[str, ...], result: LintResult) -> None:
             fail(f"Duplicate configuration keys found in '{name}': {', '.join(sorted(map(str, doc.data)))}")
 
 
-def load_configs(config_files: tuple[str, ...], runner_config: str | None,
-                 needs_runner: str | None = None) -> tuple[ConfigSet, LintResult]:
-    """Lint the configs, then build the model from the documents lint loaded.
-
-    needs_runner names what requires a runner config, when one is required.
-    """
-    from sweepgen.expand import ExpandError, load
+def load_configs(config_files: tuple[str, ...], runner_config: str | None) -> tuple[Format, ConfigSet, LintResult]:
+    """Lint the configs, then build their format's model from the documents lint loaded."""
+    from sweepgen.load import LoadError, load
 
     result = lint_configs(config_files, runner_config)
     try:
-        configs = load(result, runner_config)
-    except ExpandError as exc:
+        fmt, configs = load(result, runner_config)
+    except LoadError as exc:
         fail(str(exc))
     for doc in result.documents.values():
         doc.data = None  # the model holds what expansion needs; positions come from the text
-    if needs_runner and configs.runners is None:
-        fail(f"{needs_runner} needs a runner config: none was found; give --runner-config")
-    return configs, result
-
-
-def check_seq_lens(configs: ConfigSet, names: tuple[str, ...]) -> None:
-    from sweepgen.expand import seq_lens
-
-    known = seq_lens(configs.version)
-    bad = [n for n in names if n not in known]
-    if bad:
-        raise click.BadParameter(f"invalid choice: {bad[0]}. (choose from {', '.join(known)})",
-                                 param_hint="'--seq-lens'")
+    return fmt, configs, result
 
 
 def report_skipped(skipped_entries: tuple[Skipped, ...], result: LintResult) -> None:
     for skipped in skipped_entries:
-        doc = result.documents.get(skipped.entry.source)
-        key_node = doc.node_at((skipped.entry.key,))[0] if doc is not None else None
+        doc = result.documents.get(skipped.source)
+        key_node = doc.node_at((skipped.key,))[0] if doc is not None else None
         if doc is not None and key_node is not None:
             line, col = doc.position(key_node.start)
-            click.echo(f"{skipped.entry.source}:{line}:{col}: warning: {skipped.reason}", err=True)
+            click.echo(f"{skipped.source}:{line}:{col}: warning: {skipped.reason}", err=True)
         else:
-            click.echo(f"{skipped.entry.source}: warning: {skipped.reason}", err=True)
+            click.echo(f"{skipped.source}: warning: {skipped.reason}", err=True)
 
 
-def select(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection]) -> Selection:
+def select(fmt: Format, configs: ConfigSet, result: LintResult, request: Request) -> Selection:
     """Run a selection and validate what it prints, warning about skipped entries; the
-    seed's wording on one line for anything it cannot do."""
-    from sweepgen.expand import ExpandError, check_rendered
+    generator's wording on one line for anything it cannot do."""
+    from sweepgen.formats import RequestError, SelectError
+    from sweepgen.rowcheck import RowError, check_rows
 
     try:
-        selection = choose()
+        fmt.check_request(configs, request)
+        selection = fmt.select(configs, request)
         report_skipped(selection.skipped, result)
-        check_rendered(selection, configs.version)
+        check_rows(configs.version, selection.rows)
         return selection
-    except ExpandError as exc:
+    except RequestError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.option) from None
+    except SelectError as exc:
         report_skipped(exc.skipped, result)
+        fail(str(exc))
+    except RowError as exc:
         fail(str(exc))
 
 
-def emit(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection], max_batch_size: int,
-         batch_index: int | None, get_batch_count: bool) -> None:
-    """Print the selection as one line of JSON, as the seed did; written in pieces."""
-    from sweepgen.expand import iter_json
+def run_selection(command_name: str, config_files: tuple[str, ...], runner_config: str | None,
+                  options: dict[str, Any]) -> tuple[Format, ConfigSet, LintResult, Selection]:
+    """Lint and load the configs, make the request of the command line, select its rows."""
+    fmt, configs, result = load_configs(config_files, runner_config)
+    request = make_request(fmt, command_name, options)
+    return fmt, configs, result, select(fmt, configs, result, request)
 
-    selection = select(configs, result, choose)
-    batches = math.ceil(len(selection.jobs) / max_batch_size)
+
+def emit(selection: Selection, max_batch_size: int, batch_index: int | None, get_batch_count: bool) -> None:
+    """Print the selection as one line of JSON, as the generators did; written in pieces."""
+    from sweepgen.render import iter_json
+
+    rows = selection.rows
+    batches = math.ceil(len(rows) / max_batch_size)
     if get_batch_count:
         click.echo(batches)
         return
@@ -177,6 +242,7 @@ def emit(configs: ConfigSet, result: LintResult, choose: Callable[[], Selection]
         if not 0 <= batch_index < batches:
             raise click.UsageError(f"Invalid batch-index {batch_index}. Valid range is 0 to {batches - 1}")
         start, stop = batch_index * max_batch_size, (batch_index + 1) * max_batch_size
-    for piece in iter_json(selection, configs.version, start, stop):
+    for piece in iter_json(rows, start, stop):
         click.echo(piece, nl=False)
     click.echo()
+

@@ -1,4 +1,11 @@
-"""The lint engine: files in, problems out. Never prints, never exits."""
+"""The lint engine: files in, problems out. Never prints, never exits.
+
+Version-blind: each master config's version comes from the schema registry (its
+modeline, else its shape), and what is particular to a version comes from its Format:
+the names the runner config declares (for the schema's cross-document references),
+the format's own Python rules, how it reads YAML 1.1 numbers, layouts it recognises
+but does not read.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fastcheck, schemas
-from .discovery import find_runner_config, is_runner_config
-from .keywords import REFERENCE_SETS
-from .problems import Problem, sort_problems
-from .yamlsource import Document, load_path
+from .. import fastcheck, schemas
+from ..discovery import find_runner_config, is_runner_config
+from ..formats import Finding, Format, RuleContext
+from ..keywords import REFERENCE_SETS
+from ..problems import Problem, sort_problems
+from ..yamlsource import Document, load_path
+from . import rules as generic_rules
 
 
 @dataclass
@@ -41,23 +50,23 @@ class LintResult:
         return self.errors > 0 or (strict and self.warnings > 0)
 
 
-def runner_names(data: Any) -> frozenset[str]:
-    """Runner types and runner nodes of a v1-style runner config."""
-    names: set[str] = set()
-    if isinstance(data, dict):
-        for key, nodes in data.items():
-            names.add(str(key))
-            if isinstance(nodes, list):
-                names.update(n for n in nodes if isinstance(n, str))
-    return frozenset(names)
-
-
 def display_path(path: Path) -> str:
     """Repository-relative (cwd-relative) when possible, as annotations need."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _format(version: schemas.Version | None) -> Format | None:
+    from .. import formats
+
+    if version is None:
+        return None
+    try:
+        return formats.get(version.name)
+    except KeyError:
+        return None
 
 
 def lint_files(
@@ -85,36 +94,45 @@ def lint_files(
                        for d in master_docs]
     served = max((v for v in master_versions if v is not None), key=lambda v: v.number, default=None)
 
-    names: tuple[frozenset[str], str] | None = None
+    references: dict[str, tuple[frozenset[str], str]] | None = None
+    runner_doc: Document | None = None
     for rf in runner_files:
         doc = load_path(rf, display_path(rf))
-        documents[doc.path] = doc
-        problems.extend(doc.problems)
         version = None
         if doc.usable:
             version = forced or _runner_version(doc, served)
+            fmt = _format(version)
+            if fmt is not None and "runner-config" in fmt.yaml11_numbers:
+                doc.read_yaml11_numbers()
             if not fastcheck.accepts(version.name, "runner-config", doc.data):
                 problems.extend(_validate(doc, version.name, "runner-config"))
+        documents[doc.path] = doc
+        problems.extend(doc.problems)
         reports.append(FileReport(doc.path, "runner-config", version.name if version else None))
         if runner_path is not None and rf.resolve() == runner_path.resolve() and doc.usable:
-            names = (runner_names(doc.data), doc.path)
+            runner_doc = doc
+            fmt = _format(version)
+            references = fmt.reference_sets(doc.data, doc.path) if fmt is not None else {}
     if runner_path is None:
         notes.append("no runner config found: the unknown-runner rule was skipped")
-    elif names is None:
-        notes.append(f"runner config {display_path(runner_path)} could not be read: the unknown-runner rule was skipped")
+    elif references is None:
+        notes.append(f"runner config {display_path(runner_path)} could not be read: the unknown-runner rule "
+                     "was skipped")
 
-    token = REFERENCE_SETS.set({} if names is None else {"runner-config": names})
+    master_data = {d.path: d.data for d, v in zip(master_docs, master_versions) if v is not None}
+    token = REFERENCE_SETS.set(references or {})
     try:
-        first_seen: dict[str, tuple[Document, str]] = {}
+        state = generic_rules.RunState()
         newest = schemas.latest()
         for doc, version in zip(master_docs, master_versions):
             documents[doc.path] = doc
             problems.extend(doc.problems)
             if version is not None:
-                if not fastcheck.accepts(version.name, "master-config", doc.data):
-                    problems.extend(_validate(doc, version.name, "master-config"))
-                problems.extend(_yaml11_warnings(doc, problems))
-                problems.extend(_cross_file_duplicates(doc, first_seen))
+                found = _master_problems(doc, version, _format(version), master_data, runner_doc)
+                problems.extend(found)
+                state.problems = [*doc.problems, *found]
+                for rule in generic_rules.ALL:
+                    problems.extend(rule.check(doc, state))
                 shape = version if forced is None else schemas.detect(doc.data)
                 if shape.number < newest.number:
                     notes.append(f"{doc.path} is in the {shape.name} format (the latest is {newest.name}); "
@@ -127,9 +145,36 @@ def lint_files(
                       display_path(runner_path) if runner_path else None)
 
 
+def _master_problems(doc: Document, version: schemas.Version, fmt: Format | None, masters: dict[str, Any],
+                     runner: Document | None) -> list[Problem]:
+    """The schema's problems of one master config, then its format's Python rules."""
+    if fmt is not None:
+        layout = fmt.layout_problem(doc.data)
+        if layout is not None:
+            return [doc.problem(0, "unknown-format", layout)]
+    out: list[Problem] = []
+    if not fastcheck.accepts(version.name, "master-config", doc.data):
+        out.extend(_validate(doc, version.name, "master-config"))
+    if fmt is not None and fmt.rules:
+        context = RuleContext(doc.path, doc.data, masters, runner.data if runner is not None else None,
+                              runner.path if runner is not None else None)
+        for rule in fmt.rules:
+            for finding in rule.check(context):
+                out.append(place(doc, finding))
+    return out
+
+
+def place(doc: Document, finding: Finding) -> Problem:
+    """A format rule's finding at its node: the key of its path, or the value (the nearest
+    existing node when the path goes further than the document)."""
+    key_node, value_node = doc.node_at(list(finding.path))
+    node = key_node if finding.at == "key" and key_node is not None else value_node or key_node
+    return doc.problem(node.start if node is not None else 0, finding.rule, finding.message, finding.level)
+
+
 def _validate(doc: Document, version_name: str, kind: str) -> list[Problem]:
     # the explaining validator (and jsonschema) is imported only for a document that fails
-    from .validation import validate
+    from ..validation import validate
 
     return validate(doc, version_name, kind)
 
@@ -137,7 +182,7 @@ def _validate(doc: Document, version_name: str, kind: str) -> list[Problem]:
 def _runner_version(doc: Document, served: schemas.Version | None) -> schemas.Version:
     """Runner configs carry no version marker: the version of the master configs they serve
     when its runner schema has one, else the newest version whose runner schema accepts it."""
-    candidates = [v for v in schemas.versions() if (v.name, "runner-config") in schemas._documents()]
+    candidates = [v for v in schemas.versions() if v.has("runner-config")]
     if served is not None and served in candidates:
         return served
     for v in reversed(candidates):
@@ -145,39 +190,3 @@ def _runner_version(doc: Document, served: schemas.Version | None) -> schemas.Ve
                 schemas.validator(v.name, "runner-config").is_valid(doc.data):
             return v
     return candidates[0]
-
-
-def _yaml11_warnings(doc: Document, already: list[Problem]) -> list[Problem]:
-    if not doc.yaml11_bools:
-        return []
-    taken = {(p.line, p.column) for p in already if p.path == doc.path}
-    out = []
-    for offset in doc.yaml11_bools:
-        line, col = doc.position(offset)
-        if (line, col) in taken:
-            continue
-        word = doc.text[offset:offset + 5].split()[0].rstrip(",}]")
-        out.append(Problem(doc.path, line, col, "yaml11-boolean", "warning",
-                           f"'{word}' is a string in YAML 1.2 but a boolean to YAML 1.1 readers; quote it"))
-    return out
-
-
-def _cross_file_duplicates(doc: Document, first_seen: dict[str, tuple[Document, str]]) -> list[Problem]:
-    """Entry keys already defined by an earlier file; positions are looked up only for those."""
-    out: list[Problem] = []
-    if not isinstance(doc.data, dict):
-        return out
-    for key in doc.data:
-        if key in first_seen:
-            other, _ = first_seen[key]
-            out.append(doc.problem(_key_offset(doc, key), "duplicate-key",
-                                   f"entry '{key}' is already defined in {other.path} at line "
-                                   f"{other.position(_key_offset(other, key))[0]}"))
-        else:
-            first_seen[key] = (doc, key)
-    return out
-
-
-def _key_offset(doc: Document, key: str) -> int:
-    key_node, _ = doc.node_at([key])
-    return key_node.start if key_node is not None else 0

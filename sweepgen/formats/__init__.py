@@ -1,0 +1,45 @@
+"""The registry of config formats: one package per version under `formats/`.
+
+Generic code finds a version's Format here by the version's name (which the schema
+registry detects from a document); nothing outside `formats/` imports a version's
+package. Each package exports `FORMAT`. Packages are imported on first use, so a
+command pays only for the formats its configs are in.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from functools import cache
+
+from .base import (ConfigSet, Finding, Format, Group, Option, PythonRule, Request, RequestError, Row, RuleContext,
+                   SelectError, Selection, Skipped, canonical)
+
+__all__ = ["ConfigSet", "Finding", "Format", "Group", "Option", "PythonRule", "Request", "RequestError", "Row",
+           "RuleContext", "SelectError", "Selection", "Skipped", "canonical", "get", "names", "all_formats"]
+
+# every format, oldest first: version name -> its package
+_PACKAGES = {
+    "v1": "sweepgen.formats.v1",
+    "v2": "sweepgen.formats.v2",
+    "v3": "sweepgen.formats.v3",
+}
+
+
+def names() -> tuple[str, ...]:
+    """The versions that have a format package, oldest first."""
+    return tuple(name for name, package in _PACKAGES.items() if importlib.util.find_spec(package) is not None)
+
+
+@cache
+def get(name: str) -> Format:
+    """The Format of a version; KeyError when sweepgen cannot expand that version."""
+    package = _PACKAGES.get(name)
+    if package is None or importlib.util.find_spec(package) is None:
+        raise KeyError(name)
+    fmt: Format = importlib.import_module(package).FORMAT
+    return fmt
+
+
+def all_formats() -> tuple[Format, ...]:
+    return tuple(get(name) for name in names())

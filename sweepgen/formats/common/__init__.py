@@ -1,0 +1,1 @@
+"""Pieces several formats share: the concurrency ladder, sequence-length naming."""

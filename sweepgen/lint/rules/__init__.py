@@ -1,0 +1,40 @@
+"""The lint rules written in Python that every format has, one module each.
+
+Each module defines `RULE`, a `DocumentRule`: its registry definition and a check that
+reads one loaded master config (with the state of the run, for rules across files)
+and yields positioned problems. A format's own Python rules live in
+`sweepgen/formats/<version>/rules/` and work on plain data (`formats.PythonRule`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from sweepgen.problems import Problem
+from sweepgen.yamlsource import Document
+
+from ..registry import RuleInfo
+
+
+@dataclass
+class RunState:
+    """What the rules of one lint run share: the documents seen so far, by whatever they keep."""
+
+    seen: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # the problems found so far in the document
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    info: RuleInfo
+    check: Callable[[Document, RunState], Iterator[Problem]]
+
+
+def _all() -> tuple[DocumentRule, ...]:
+    from . import cross_file_duplicates, yaml11_boolean
+
+    return (yaml11_boolean.RULE, cross_file_duplicates.RULE)
+
+
+ALL: tuple[DocumentRule, ...] = _all()
