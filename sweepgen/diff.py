@@ -280,12 +280,17 @@ def empty(at: Side) -> Expanded:
     return Expanded(at, None, (), {})
 
 
-def expand_side(loaded: Loaded, rows: Sequence[Row]) -> Expanded:
-    """The side's selected rows, each with what identifies it."""
+def expand_side(loaded: Loaded, rows: Sequence[Row], judge: Format | None = None) -> Expanded:
+    """The side's selected rows, each with what identifies it: by its own format, or by judge
+    (the newer format of the two sides) when the sides' formats differ."""
     if loaded.configs is None or loaded.format is None:
         return empty(loaded.side)
-    identity = loaded.format.identity
-    jobs = tuple(SideJob(row, identity(row)) for row in rows)
+    if judge is None or judge is loaded.format:
+        own = loaded.format.identity
+        jobs = tuple(SideJob(row, own(row)) for row in rows)
+    else:
+        other, made_by = judge.identity, loaded.format.name
+        jobs = tuple(SideJob(row, other(row, made_by)) for row in rows)
     return Expanded(loaded.side, loaded.configs.version, jobs, loaded.entries or {})
 
 

@@ -16,6 +16,9 @@ from typing import Any
 from urllib.parse import unquote
 
 KINDS = ("master-config", "runner-config", "matrix-entry")
+# the URI a schema file has inside sweepgen when it declares no $id: relative $refs between the
+# files then resolve alike here and, from the files' own locations, in other tools
+ID_BASE = "https://sweepgen.dev/schema/"
 
 
 def schema_root() -> Path:
@@ -56,7 +59,11 @@ def _documents() -> dict[tuple[str, str], dict[str, Any]]:
         for kind in KINDS:
             path = folder / f"{kind}.schema.json"
             if path.exists():
-                docs[(folder.name, kind)] = json.loads(path.read_text(encoding="utf-8"))
+                doc = json.loads(path.read_text(encoding="utf-8"))
+                # A file without $id is resolved by its own location (what editors and
+                # check-jsonschema do); inside sweepgen it gets the URI it would have had.
+                doc.setdefault("$id", f"{ID_BASE}{folder.name}/{kind}.schema.json")
+                docs[(folder.name, kind)] = doc
     return docs
 
 
@@ -105,9 +112,9 @@ def latest() -> Version:
     return versions()[-1]
 
 
-# `# yaml-language-server: $schema=<url>` naming a master-config schema; the groups are the
-# url up to the version, the version, and the rest (`/master-config.schema.json`)
-MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S*?)\b(v\d+)(/master-config\.schema\.json)")
+# `# yaml-language-server: $schema=<url>` naming a sweepgen schema; the groups are the url up to
+# the version, the version, and the rest (`/master-config.schema.json`, `/runner-config.schema.json`)
+MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S*?)\b(v\d+)(/(?:master|runner)-config\.schema\.json)")
 
 
 def named(text: str) -> Version | None:

@@ -115,12 +115,13 @@ def names_a_config(arg: str) -> bool:
     return arg.lower().endswith((".yaml", ".yml")) or Path(arg).is_file()
 
 
-def config_files(given: tuple[str, ...]) -> list[Path]:
-    from sweepgen.discovery import DiscoveryError, default_master_configs
+def config_files(given: tuple[str, ...], runners: bool = False) -> list[Path]:
+    """The files named, else the repository's master configs (and with runners, its runner config)."""
+    from sweepgen.discovery import DiscoveryError, default_files, default_master_configs
 
     if not given:
         try:
-            files = default_master_configs()
+            files = default_files() if runners else default_master_configs()
         except DiscoveryError as exc:
             fail(str(exc), 2)
         if not files:

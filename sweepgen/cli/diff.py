@@ -117,10 +117,12 @@ def diff(base_rev: str, head_rev: str | None, config_files: tuple[str, ...], run
 
     expanded: list[Expanded] = []
     failures: list[tuple[Loaded, SelectError]] = []
+    judges = [one.format for one in (base, head) if one.format is not None]
+    judge = max(judges, key=lambda f: f.number) if judges else None
     for one in (base, head):
         try:
             rows = _rows(one, sweep_filters, strict=one is head or head.configs is None)
-            expanded.append(differ.expand_side(one, rows))
+            expanded.append(differ.expand_side(one, rows, judge))
         except SelectErrorType as exc:
             failures.append((one, exc))
             expanded.append(differ.empty(one.side))

@@ -12,11 +12,13 @@ import importlib
 import importlib.util
 from functools import cache
 
-from .base import (ConfigSet, Finding, Format, Group, Option, PythonRule, Request, RequestError, Row, RuleContext,
-                   SelectError, Selection, Skipped, canonical)
+from .base import (AddEntryField, ConfigSet, Finding, Format, Group, Migration, MigrationStep, NestDocument,
+                   NestEntryField, Option, PythonRule, Request, RequestError, Row, RuleContext, SelectError, Selection,
+                   Skipped, canonical)
 
-__all__ = ["ConfigSet", "Finding", "Format", "Group", "Option", "PythonRule", "Request", "RequestError", "Row",
-           "RuleContext", "SelectError", "Selection", "Skipped", "canonical", "get", "names", "all_formats"]
+__all__ = ["AddEntryField", "ConfigSet", "Finding", "Format", "Group", "Migration", "MigrationStep", "NestDocument",
+           "NestEntryField", "Option", "PythonRule", "Request", "RequestError", "Row", "RuleContext", "SelectError",
+           "Selection", "Skipped", "canonical", "get", "names", "all_formats"]
 
 # every format, oldest first: version name -> its package
 _PACKAGES = {

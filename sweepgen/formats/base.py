@@ -195,6 +195,45 @@ class PythonRule:
     check: Callable[[RuleContext], Iterator[Finding]]
 
 
+@dataclass(frozen=True)
+class AddEntryField:
+    """Migration step: add `name: value` to every entry that lacks it, on the line after `after`."""
+
+    name: str
+    value: Any
+    after: str
+
+
+@dataclass(frozen=True)
+class NestEntryField:
+    """Migration step: put every entry's field `name` under new keys, e.g. `seq-len-configs` ->
+    `scenarios: {fixed-seq-len: ...}` (`into`: the new keys, the last one taking the field's value),
+    re-indenting its block as a person would."""
+
+    name: str
+    into: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NestDocument:
+    """Migration step: put the whole document under one new top-level key (a flat runners.yaml under
+    `labels:`)."""
+
+    key: str
+
+
+MigrationStep = AddEntryField | NestEntryField | NestDocument
+
+
+@dataclass(frozen=True)
+class Migration:
+    """How a format's documents are made from its predecessor's (`source`), per document kind."""
+
+    source: str
+    master: tuple[MigrationStep, ...] = ()
+    runner: tuple[MigrationStep, ...] = ()
+
+
 @dataclass
 class Format:
     """One config version. Subclasses (formats/<version>/) fill in what the version knows."""
@@ -204,6 +243,7 @@ class Format:
     rules: tuple[PythonRule, ...] = ()
     # YAML 1.1 numbers (2_063_837, 010) read as a YAML 1.1 reader would, per document kind
     yaml11_numbers: frozenset[str] = field(default_factory=frozenset)
+    migration: Migration | None = None  # from the previous version
 
     @property
     def number(self) -> int:
@@ -222,9 +262,10 @@ class Format:
         """The names other documents may refer to (x-sweepgen-ref), read from the runner config."""
         return {}
 
-    def layout_problem(self, data: Any) -> str | None:
-        """A one-line description when a document is in a layout this format recognises but
-        does not read (an older draft of it), else None."""
+    def layout_problem(self, data: Any, kind: str) -> str | None:
+        """A one-line description when a document of this kind ("master-config" or "runner-config")
+        is in a layout this format recognises but does not read (an older draft of it), else None.
+        The lint engine then reports that one problem for the file instead of its schema's."""
         return None
 
     # ---------------------------------------------------------------- expansion
@@ -245,8 +286,11 @@ class Format:
         """The command line of a request as a reviewer reads it (diff's heading)."""
         return ""
 
-    def identity(self, row: Row) -> str:
-        """What makes two rows the same job when compared across revisions (canonical JSON)."""
+    def identity(self, row: Row, version: str | None = None) -> str:
+        """What makes two rows the same job when compared across revisions: by default canonical
+        JSON of the row. version: the format that made the row, when it is an older one (diff of
+        a base in an older format); a format that knows how its predecessor's rows map to its own
+        says what they run in its terms, so that a migrated config changes no job."""
         return canonical(row.data())
 
 

@@ -104,7 +104,10 @@ def lint_files(
             fmt = _format(version)
             if fmt is not None and "runner-config" in fmt.yaml11_numbers:
                 doc.read_yaml11_numbers()
-            if not fastcheck.accepts(version.name, "runner-config", doc.data):
+            layout = fmt.layout_problem(doc.data, "runner-config") if fmt is not None else None
+            if layout is not None:
+                problems.append(doc.problem(0, "unknown-format", layout))
+            elif not fastcheck.accepts(version.name, "runner-config", doc.data):
                 problems.extend(_validate(doc, version.name, "runner-config"))
         documents[doc.path] = doc
         problems.extend(doc.problems)
@@ -149,7 +152,9 @@ def _master_problems(doc: Document, version: schemas.Version, fmt: Format | None
                      runner: Document | None) -> list[Problem]:
     """The schema's problems of one master config, then its format's Python rules."""
     if fmt is not None:
-        layout = fmt.layout_problem(doc.data)
+        if "master-config" in fmt.yaml11_numbers:
+            doc.read_yaml11_numbers()
+        layout = fmt.layout_problem(doc.data, "master-config")
         if layout is not None:
             return [doc.problem(0, "unknown-format", layout)]
     out: list[Problem] = []

@@ -7,12 +7,13 @@ when nothing matched. That generator had no test-config, runner-sweep or custom 
 own; their v2 orders are the v1 orders with `model-prefix` after `model`,
 `spec-decoding` before `exp-name` and `disagg` last, which is also how full-sweep's v2
 order grew from its v1 order. Every order has the keys of one shape of
-`schema/v2/matrix-entry.schema.json`. Its migration from v1 is declared in its schema
-(`x-sweepgen-migrate`).
+`schema/v2/matrix-entry.schema.json`. From v1: every entry gets `multinode: false` after its
+framework.
 """
 
 from __future__ import annotations
 
+from ..base import AddEntryField, Migration
 from ..seed.format import SeedFormat, smoke_options, sweep_options
 from ..seed.policy import Policy
 from ..seed.shapes import (CUSTOM, FULL_SWEEP, FULL_SWEEP_TEST, RUNNER_MODEL_SWEEP, RUNNER_SWEEP, TEST_CONFIG,
@@ -48,4 +49,5 @@ FORMAT = SeedFormat(
     orders=ORDERS,
     multinode_order=_MULTINODE,
     policy=POLICY,
+    migration=Migration("v1", master=(AddEntryField("multinode", False, after="framework"),)),
 )
