@@ -30,29 +30,39 @@ def test_the_lint_job_reads_the_base_branch() -> None:
     assert step["env"] == {"BASE_REF": "${{ github.base_ref }}"}
 
 
-def test_changed_configs_runs_the_scheduler_on_the_added_jobs_behind_a_label() -> None:
-    data = load(WORKFLOWS / "config-lint.yml")
-    job = data["jobs"]["changed-configs"]
-    assert job["needs"] == "lint"
-    assert job["if"] == ("github.event.pull_request.head.repo.full_name == github.repository "
-                         "&& contains(github.event.pull_request.labels.*.name, 'run-sweep') "
-                         "&& (github.event.action != 'labeled' || github.event.label.name == 'run-sweep')")
+def test_run_sweep_runs_the_scheduler_on_the_added_jobs_of_the_approved_commit() -> None:
+    data = load(WORKFLOWS / "run-sweep.yml")
+    assert data["on"] == {"pull_request_target": {"types": ["labeled", "unlabeled", "synchronize", "reopened",
+                                                             "closed"]}}
+    assert data["permissions"] == {} and data["cache-mode"] == "none"
+    job = data["jobs"]["benchmark"]
+    assert job["needs"] == "approve" and "if" not in job
     assert job["strategy"]["matrix"] == {"seq-len": list(SEQ_LENS)}
     assert job["uses"] == "./.github/workflows/sweep-scheduler.yml"
-    assert job["with"] == {"seq-len": "${{ matrix.seq-len }}", "diff-base": "origin/${{ github.base_ref }}"}
+    assert job["with"] == {"seq-len": "${{ matrix.seq-len }}", "diff-base": "origin/${{ github.base_ref }}",
+                           "head": "${{ needs.approve.outputs.head }}"}
     assert job["secrets"] == {"HF_TOKEN": "${{ secrets.HF_TOKEN }}"}
-    # a label added while benchmarks run never cancels them
-    assert data["concurrency"]["cancel-in-progress"] == "${{ github.event.action != 'labeled' }}"
+    # the benchmarks leave config-lint (pull_request: the pull request's own workflow) for good
+    lint = load(WORKFLOWS / "config-lint.yml")
+    assert list(lint["jobs"]) == ["lint"] and "secrets" not in json.dumps(lint)
 
 
 def test_the_scheduler_takes_an_optional_diff_base() -> None:
     data = load(WORKFLOWS / "sweep-scheduler.yml")
     assert data["on"]["workflow_call"]["inputs"]["diff-base"]["required"] is False
     assert data["on"]["workflow_call"]["inputs"]["diff-base"]["default"] == ""
+    assert data["on"]["workflow_call"]["inputs"]["head"]["default"] == ""
     plan = data["jobs"]["plan"]
-    assert plan["steps"][0]["with"]["fetch-depth"] == "${{ inputs.diff-base == '' && 1 || 0 }}"
+    assert plan["steps"][0]["with"]["fetch-depth"] == "${{ (inputs.diff-base == '' || inputs.head != '') && 1 || 0 }}"
+    # the commit to compare is checked out beside this one; sweepgen is installed from this one
+    head = plan["steps"][1]
+    assert head["if"] == "inputs.head != ''"
+    assert head["with"] == {"persist-credentials": False, "ref": "${{ inputs.head }}", "path": "head", "fetch-depth": 0}
+    install = next(s for s in plan["steps"] if "pip install" in s.get("run", ""))
+    assert install["run"] == "python -m pip install ." and "working-directory" not in install
     (step,) = [s for s in plan["steps"] if s.get("id") == "plan"]
     assert step["env"]["DIFF_BASE"] == "${{ inputs.diff-base }}"
+    assert step["working-directory"] == "${{ inputs.head != '' && 'head' || '.' }}"
 
 
 @pytest.mark.parametrize("seq", SEQ_LENS)
