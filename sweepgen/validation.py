@@ -243,7 +243,8 @@ def _through_alias(doc: Document, path: list[Any]) -> bool:
         if node is None or node.kind == ALIAS:
             return node is not None
         if node.kind == MAP:
-            node = next((v for k, v in node.value if k.value == step), None)
+            found = node.item(step) if isinstance(step, str) else None
+            node = found[1] if found is not None else None
         elif node.kind == SEQ and isinstance(step, int) and step < len(node.value):
             node = node.value[step]
         else:

@@ -47,7 +47,7 @@ _CORE = "tag:yaml.org,2002:"
 class Node:
     """One YAML node: a mapping, sequence, scalar or (refused) alias."""
 
-    __slots__ = ("kind", "value", "start", "end", "style", "anchor", "raw")
+    __slots__ = ("kind", "value", "start", "end", "style", "anchor", "raw", "_index")
 
     def __init__(self, kind: str, value: Any, start: int, end: int, style: str | None = None,
                  anchor: str | None = None, raw: str | None = None) -> None:
@@ -59,22 +59,30 @@ class Node:
         self.style = style
         self.anchor = anchor
         self.raw = raw
+        self._index: dict[str, tuple[Node, Node]] | None = None
+
+    def item(self, key: str) -> tuple[Node, Node] | None:
+        """(key node, value node) of a mapping's key as the plain data spells it (the first, if
+        repeated); None when absent or not a mapping. Indexed on first use: positioning many
+        problems in one large mapping stays linear."""
+        if self.kind != MAP:
+            return None
+        index = self._index
+        if index is None:
+            index = {}
+            for k, v in self.value:
+                if k.kind == SCALAR:
+                    index.setdefault(key_text(k.value), (k, v))
+            self._index = index
+        return index.get(key)
 
     def get(self, key: Any) -> Node | None:
-        if self.kind != MAP:
-            return None
-        for k, v in self.value:
-            if k.kind == SCALAR and k.value == key:
-                return v
-        return None
+        found = self.item(key_text(key))
+        return found[1] if found is not None and found[0].value == key else None
 
     def key_node(self, key: Any) -> Node | None:
-        if self.kind != MAP:
-            return None
-        for k, _ in self.value:
-            if k.kind == SCALAR and k.value == key:
-                return k
-        return None
+        found = self.item(key_text(key))
+        return found[0] if found is not None and found[0].value == key else None
 
 
 @dataclass
@@ -153,11 +161,7 @@ class Document:
             if node is None:
                 return None, None
             if node.kind == MAP:
-                found = None
-                for k, v in node.value:
-                    if k.kind == SCALAR and key_text(k.value) == step:
-                        found = (k, v)
-                        break
+                found = node.item(step) if isinstance(step, str) else None
                 if found is None:
                     return key_node, node
                 key_node, node = found
