@@ -57,7 +57,7 @@ def write_outputs(path: str | Path, outputs: Mapping[str, str], limit: int | Non
         with open(path, "ab") as handle:
             handle.write(data)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write $GITHUB_OUTPUT ({path}): {exc.strerror or exc}") from None
     return len(data)
 
 

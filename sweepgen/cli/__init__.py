@@ -7,6 +7,7 @@ Subcommands live in their own modules and are imported only when run, so that
 from __future__ import annotations
 
 import gc
+import os
 import importlib
 import importlib.util
 import sys
@@ -66,8 +67,34 @@ def main(argv: list[str] | None = None) -> Any:
     # A short-lived process that builds many small acyclic objects (nodes, entries): the
     # cyclic collector would only rescan them; collect rarely instead.
     gc.set_threshold(200_000, 50, 100)
+    code: Any = 0
     try:
-        return cli.main(args=argv, prog_name="sweepgen")
+        cli.main(args=argv, prog_name="sweepgen")
+    except SystemExit as exc:
+        code = exc.code
     except KeyboardInterrupt:  # pragma: no cover
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # an output that cannot be written (a full disk); click handles a closed pipe
+        sys.exit(_output_failed(exc))
+    try:
+        sys.stdout.flush()  # here, not at exit, where a failure would be a traceback
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(1)
+    except OSError as exc:
+        sys.exit(_output_failed(exc))
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    """Send what is left of stdout nowhere, so that the interpreter's last flush cannot fail."""
+    sys.stdout = open(os.devnull, "w")
+
+
+def _output_failed(exc: OSError) -> int:
+    _silence_stdout()
+    where = f" ({exc.filename})" if exc.filename else ""
+    what = "cannot write the output" if exc.filename is None else "cannot read or write a file"
+    click.echo(f"sweepgen: error: {what}{where}: {exc.strerror or exc}", err=True)
+    return 1
