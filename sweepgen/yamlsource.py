@@ -10,6 +10,7 @@ turned into 1-based line and column only when a problem is reported.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -267,12 +268,34 @@ def _resolve_tagged(tag: str, text: str) -> tuple[Any, str | None]:
     return text, f"unsupported tag '{tag}': only plain YAML values are allowed"
 
 
+def outside_repository(path: Path) -> Path | None:
+    """Where a symbolic link (or a path through one) leads when that is outside the git work tree
+    that holds the link, else None. A file in no work tree may lead anywhere."""
+    absolute = Path(os.path.abspath(path))
+    resolved = absolute.resolve()
+    if resolved == absolute:
+        return None
+    for folder in absolute.parents:
+        if (folder / ".git").exists():
+            top = folder.resolve()
+            return None if resolved == top or top in resolved.parents else resolved
+    return None
+
+
 def read_text(path: str | Path, display: str | None = None) -> Document:
-    """Read and decode a file; a problem (not an exception) for anything unreadable."""
+    """Read and decode a file; a problem (not an exception) for anything unreadable, and for a
+    symbolic link that leads out of the repository (its content is never read or shown)."""
     shown = display if display is not None else str(path)
     doc = Document(shown, "")
     try:
         p = Path(path)
+        target = outside_repository(p)
+        if target is not None:
+            doc.usable = False
+            doc.problems.append(Problem(shown, 1, 1, "unreadable", "error",
+                                        "is a symbolic link to a file outside the repository; sweepgen reads "
+                                        "only files inside it"))
+            return doc
         info = p.stat()
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(str(p))

@@ -9,6 +9,7 @@ but does not read.
 
 from __future__ import annotations
 
+import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,14 @@ class LintResult:
 
 
 def display_path(path: Path) -> str:
-    """Repository-relative (cwd-relative) when possible, as annotations need."""
+    """Repository-relative (cwd-relative) when possible, as annotations need; a symbolic link is
+    named as itself, not as what it points to."""
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
+        try:
+            return str(absolute.relative_to(base))
+        except ValueError:
+            continue
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
