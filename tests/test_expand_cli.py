@@ -204,7 +204,8 @@ def test_long_options_may_be_abbreviated_as_argparse_allowed(run, project) -> No
         ok(run("full-sweep", "--config-files", "configs/nvidia-master.yaml", "--step-size", "4"))
     result = run("full-sweep", "--runner", "b200")
     assert result.exit_code == 2
-    assert "ambiguous option: --runner could match --runner-config, --runner-type" in result.stderr
+    # every format's options count (v3 configs add --runner-node-filter)
+    assert "ambiguous option: --runner could match --runner-config, --runner-" in result.stderr
 
 
 def test_a_config_file_named_twice_is_the_seeds_duplicate_keys_error(run, project) -> None:
