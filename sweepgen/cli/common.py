@@ -160,6 +160,20 @@ def resolve_format(fmt: str) -> str:
     return fmt
 
 
+def use_color(stream: Any = None) -> bool:
+    """Colour on a terminal; never with NO_COLOR set; always with FORCE_COLOR set (not 0)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force and force != "0":
+        return True
+    stream = stream if stream is not None else sys.stdout
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def note(message: str) -> None:
     click.echo(f"sweepgen: note: {message}", err=True)
 

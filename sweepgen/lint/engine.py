@@ -77,27 +77,36 @@ def _format(version: schemas.Version | None) -> Format | None:
         return None
 
 
+STDIN = Path("-")  # among the files: the master config read from standard input
+
+
 def lint_files(
     files: list[Path],
     runner_config: str | None = None,
     schema_version: str = "auto",
     runner_search: bool = True,
+    stdin: tuple[str, bytes] | None = None,
 ) -> LintResult:
-    """Lint master configs (and the runner config they refer to); all problems, sorted."""
+    """Lint master configs (and the runner config they refer to); all problems, sorted.
+
+    stdin: (the name to report it under, its bytes) for the master config given as `-` among
+    the files; a runner config is then searched beside that name."""
     problems: list[Problem] = []
     reports: list[FileReport] = []
     notes: list[str] = []
     documents: dict[str, Document] = {}
     forced = None if schema_version == "auto" else schemas.version(schema_version)
 
-    runner_path = find_runner_config(runner_config, files) if runner_search else (
+    searched = [Path(stdin[0]) if f == STDIN and stdin is not None else f for f in files]
+    runner_path = find_runner_config(runner_config, searched) if runner_search else (
         Path(runner_config) if runner_config else None)
-    masters = [f for f in files if not is_runner_config(f)]
+    masters = [f for f in files if f == STDIN or not is_runner_config(f)]
     runner_files = [f for f in files if is_runner_config(f)]
     if runner_path is not None and all(runner_path.resolve() != f.resolve() for f in runner_files if f.exists()):
         runner_files.insert(0, runner_path)
 
-    master_docs = [load_path(mf, display_path(mf)) for mf in masters]
+    master_docs = [_load_stdin(*stdin) if mf == STDIN and stdin is not None else load_path(mf, display_path(mf))
+                   for mf in masters]
     master_versions = [forced or schemas.named(d.text) or schemas.detect(d.data) if d.usable else None
                        for d in master_docs]
     served = max((v for v in master_versions if v is not None), key=lambda v: v.number, default=None)
@@ -145,7 +154,7 @@ def lint_files(
                 for rule in generic_rules.ALL:
                     problems.extend(rule.check(doc, state))
                 shape = version if forced is None else schemas.detect(doc.data)
-                if shape.number < newest.number:
+                if shape.number < newest.number and not (stdin is not None and doc.path == stdin[0]):
                     notes.append(f"{doc.path} is in the {shape.name} format (the latest is {newest.name}); "
                                  f"`sweepgen migrate --to {newest.name} --config-files {shlex.quote(doc.path)}` "
                                  f"upgrades it in place")
@@ -154,6 +163,19 @@ def lint_files(
         REFERENCE_SETS.reset(token)
     return LintResult(sort_problems(problems), reports, notes, documents,
                       display_path(runner_path) if runner_path else None)
+
+
+def _load_stdin(name: str, raw: bytes) -> Document:
+    from ..yamlsource import MAX_BYTES, decode, parse
+
+    if len(raw) > MAX_BYTES:
+        doc = Document(name, "", usable=False)
+        doc.add(0, "file-too-large", f"standard input is over the limit of {MAX_BYTES} bytes")
+        return doc
+    doc = decode(raw, name)
+    if doc.usable:
+        parse(doc)
+    return doc
 
 
 def _master_problems(doc: Document, version: schemas.Version, fmt: Format | None, masters: dict[str, Any],
