@@ -59,8 +59,25 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sweepgen")
-def cli() -> None:
-    """Schemas, linter, matrix expander and byte-exact editor for benchmark master configs."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Schemas, linter, matrix expander and byte-exact editor for benchmark master configs.
+
+    Defaults of the flags you repeat can be set in pyproject.toml, [tool.sweepgen]: paths,
+    runner-config, strict, format, schema-version, max-jobs (flags win).
+    """
+    from sweepgen import settings
+
+    path = settings.find()
+    if path is None:
+        return
+    try:
+        found = settings.load(path)
+    except settings.SettingsError as exc:
+        click.echo(f"sweepgen: error: {exc}", err=True)
+        sys.exit(2)
+    if found:
+        ctx.default_map = settings.default_map(found)
 
 
 def main(argv: list[str] | None = None) -> Any:

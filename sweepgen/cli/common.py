@@ -40,7 +40,7 @@ def _is_option(token: str) -> bool:
         return True
 
 
-def spread(args: list[str], spaced: dict[str, Callable[[str], bool] | None]) -> list[str]:
+def spread(args: list[str], spaced: dict[str, Callable[[str], bool] | None], lenient: bool = False) -> list[str]:
     """`--opt a b` -> `--opt a --opt b` for the spaced options; other tokens as they are.
 
     A spaced option given again replaces its earlier values, as argparse's nargs='+' does:
@@ -68,6 +68,8 @@ def spread(args: list[str], spaced: dict[str, Callable[[str], bool] | None]) -> 
             values.append(args[i])
             i += 1
         if not values:
+            if lenient:  # shell completion: the value being completed is not there yet
+                continue
             raise click.UsageError(f"Option '{name}' requires at least one value.")
         if name in latest:
             replaced.update(range(*latest[name]))
@@ -103,7 +105,7 @@ class SpacedCommand(click.Command):
         spaced = {opt: p.accept for p in self.params if isinstance(p, SpacedOption) for opt in p.opts}
         names = {opt for p in self.get_params(ctx) for opt in (*p.opts, *p.secondary_opts) if opt.startswith("--")}
         try:
-            args = spread(unabbreviate(args, names), spaced)
+            args = spread(unabbreviate(args, names), spaced, lenient=ctx.resilient_parsing)
         except click.UsageError as exc:
             exc.ctx = ctx
             raise

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
@@ -60,8 +61,33 @@ def _merged(command_name: str) -> list[tuple[Option, tuple[str, ...]]]:
             seen = merged.get(option.flag)
             if seen is not None and seen[0].kind != option.kind:
                 raise ValueError(f"{command_name} {option.flag}: formats disagree on its kind")
+            if seen is not None and option.completes is None and seen[0].completes is not None:
+                option = replace(option, completes=seen[0].completes)
             merged[option.flag] = (option, [*(seen[1] if seen else []), fmt.name])
     return [(option, tuple(names)) for option, names in merged.values()]
+
+
+def complete_entry_keys(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion: the entry keys of the configs the command line names (else the
+    repository's) that start with what was typed. Never fails: a broken file completes nothing."""
+    from sweepgen.discovery import default_master_configs, expand_paths, is_runner_config
+    from sweepgen.yamlsource import load_path
+
+    try:
+        named = ctx.params.get("config_files") or ctx.params.get("config_file_names") or ()
+        files = expand_paths(list(named)) if named else default_master_configs()
+        keys: list[str] = []
+        for path in files:
+            if not is_runner_config(path):
+                data = load_path(path).data
+                if isinstance(data, dict):
+                    keys.extend(str(k) for k in data)
+        return [k for k in dict.fromkeys(keys) if k.startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return []
+
+
+_COMPLETIONS = {"entry-key": complete_entry_keys}
 
 
 def _click_option(option: Option, taken_by: tuple[str, ...], every: tuple[str, ...]) -> click.Option:
@@ -69,17 +95,21 @@ def _click_option(option: Option, taken_by: tuple[str, ...], every: tuple[str, .
     if taken_by != every:
         help_text += f" ({', '.join(taken_by)} configs.)"
     choice: click.ParamType | None = click.Choice(option.choices) if option.choices else None
+    extra: dict[str, Any] = {}
+    if option.completes is not None:
+        extra["shell_complete"] = _COMPLETIONS[option.completes]
     if option.kind == "flag":
         return click.Option([option.flag], is_flag=True, default=False, help=help_text)
     if option.kind == "values":
-        return SpacedOption([option.flag], type=choice, help=help_text)
+        return SpacedOption([option.flag], type=choice, help=help_text, **extra)
     if option.kind == "ints":
         return SpacedOption([option.flag], type=int, help=help_text)
     if option.kind == "int":
         kind = click.IntRange(min=option.minimum) if option.minimum is not None else click.INT
         return click.Option([option.flag], type=kind, default=option.default, show_default=option.default is not None,
                             help=help_text)
-    return click.Option([option.flag], type=choice, default=option.default, help=help_text, metavar=option.metavar)
+    return click.Option([option.flag], type=choice, default=option.default, help=help_text, metavar=option.metavar,
+                        **extra)
 
 
 def format_options(command_name: str) -> Callable[[F], F]:

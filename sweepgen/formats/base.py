@@ -117,6 +117,7 @@ class Option:
     required_in: tuple[str, ...] = ()  # commands in which the option is required
     excludes: tuple[str, ...] = ()  # flags it may not be given with
     metavar: str | None = None
+    completes: str | None = None  # what a shell completes its values with: "entry-key" (the configs' keys)
 
     @property
     def dest(self) -> str:

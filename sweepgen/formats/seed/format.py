@@ -76,7 +76,8 @@ SWEEPS = ("full-sweep", "plan", "diff")  # full-sweep's options are plan's and d
 def sweep_options() -> tuple[Option, ...]:
     """full-sweep's filters (and plan's and diff's)."""
     return (
-        Option("--model-prefix", "values", "Entries whose key starts with one of these.", "entry", SWEEPS),
+        Option("--model-prefix", "values", "Entries whose key starts with one of these.", "entry", SWEEPS,
+               completes="entry-key"),
         Option("--precision", "values", "Entries with one of these precisions.", "entry", SWEEPS),
         Option("--framework", "values", "Entries with one of these frameworks.", "entry", SWEEPS),
         Option("--runner-type", "values", "Entries whose runner is one of these runner types.", "entry", SWEEPS),
@@ -96,7 +97,8 @@ def sweep_options() -> tuple[Option, ...]:
 def smoke_options(*, custom_prefix_help: str) -> tuple[Option, ...]:
     """test-config's, the runner sweeps' and custom's options."""
     return (
-        Option("--key", "value", "The entry key to run.", "entry", ("test-config",), required_in=("test-config",)),
+        Option("--key", "value", "The entry key to run.", "entry", ("test-config",), required_in=("test-config",),
+               completes="entry-key"),
         Option("--runner-node", "value", "Run on this node of the entry's runner type.", "row", ("test-config",)),
         Option("--test-mode", "flag", "One job per search point, at its conc-start.", "row", ("test-config",)),
         Option("--runner-type", "value", "The runner type whose nodes to test.", "entry",
@@ -104,7 +106,7 @@ def smoke_options(*, custom_prefix_help: str) -> tuple[Option, ...]:
         Option("--runner-node-filter", "value", "Only the nodes whose name contains this.", "row",
                ("runner-model-sweep",)),
         Option("--model-prefix", "value", "Entries whose key starts with this.", "entry", ("runner-sweep",),
-               required_in=("runner-sweep",)),
+               required_in=("runner-sweep",), completes="entry-key"),
         Option("--precision", "value", "Only entries with this precision.", "entry", ("runner-sweep",)),
         Option("--framework", "value", "Only entries with this framework.", "entry", ("runner-sweep",)),
         Option("--runner-label", "value", "A runner type or runner node of the runner config.", "row", ("custom",),
