@@ -224,3 +224,25 @@ def entry_fields(version_name: str) -> tuple[str, ...]:
             todo.extend((sub, base) for sub in node.get(keyword, []))
         todo.extend((node[k], base) for k in ("then", "else") if k in node)
     return tuple(dict.fromkeys(names))
+
+
+def expected_at(uri: str) -> str | None:
+    """The human description (`x-sweepgen-expected`) of the value a schema location wants, found
+    there or through its `$ref`s."""
+    from urllib.parse import urljoin
+
+    seen = 0
+    while seen < 16:
+        try:
+            node = resolve(uri)
+        except (KeyError, IndexError, ValueError):
+            return None
+        if not isinstance(node, dict):
+            return None
+        if isinstance(node.get("x-sweepgen-expected"), str):
+            return str(node["x-sweepgen-expected"])
+        if not isinstance(node.get("$ref"), str):
+            return None
+        uri = urljoin(uri, node["$ref"])
+        seen += 1
+    return None

@@ -340,11 +340,12 @@ def test_custom_unknown_label(run, project) -> None:
         "sweepgen: error: Unable to find specified runner label 'h100'.\n")
 
 
-def test_custom_entry_is_validated_before_printing(run, project) -> None:
-    assert error(run(*CUSTOM[:4], "vllm openai", *CUSTOM[5:])) == (
-        "sweepgen: error: generated entry 0 does not match the v1 matrix-entry schema: ['image']: 'vllm openai' is "
-        "not a container image reference (registry/path:tag[@digest], or the enroot form registry#path:tag) "
-        "without whitespace or ${{\n")
+def test_custom_flags_are_validated_before_anything_is_printed(run, project) -> None:
+    result = run(*CUSTOM[:4], "vllm openai", *CUSTOM[5:])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--image': 'vllm openai' is not a container image reference "
+        "(registry/path:tag[@digest], or the enroot form registry#path:tag) without whitespace or ${{")
 
 
 # ---------------------------------------------------------------- broken input: lint first, never a traceback
@@ -396,3 +397,14 @@ def test_mixed_schema_versions_are_refused(run, project) -> None:
 def test_a_runner_config_alone_is_not_enough(run, project) -> None:
     assert error(run("full-sweep", "--config-files", "configs/runners.yaml")) == (
         "sweepgen: error: no master config among the config files\n")
+
+
+@pytest.mark.parametrize("flag, value", [("--model", "$(id)"), ("--precision", "${{x}}"), ("--image", "not an image"),
+                                         ("--framework", "a b")])
+def test_custom_refuses_a_value_its_field_would_not_take(run, project, flag: str, value: str) -> None:
+    args = dict(zip(CUSTOM[1::2], CUSTOM[2::2]))
+    args[flag] = value
+    result = run("custom", *[x for pair in args.items() for x in pair])
+    assert result.exit_code == 2
+    assert f"Error: Invalid value for '{flag}': {value!r} is not " in result.stderr
+    assert result.stdout == ""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Iterator, TypeVar
 
 from sweepgen import defaults, modelkit
-from sweepgen.formats.base import ConfigSet, Group, Request, Row, SelectError, Selection, Skipped
+from sweepgen.formats.base import ConfigSet, Group, Request, RequestError, Row, SelectError, Selection, Skipped
 from sweepgen.formats.common import seqlen
 from sweepgen.formats.common.ladder import ladder
 
@@ -271,8 +271,34 @@ class Selector:
             raise SelectError(message + ".", tuple(skipped))
         return Selection(out, tuple(skipped))
 
+    # custom's flags and the schema locations whose grammar each value must follow
+    _CUSTOM_GRAMMAR = (("--image", "image", "master-config", "#/$defs/entry/properties/image"),
+                       ("--model", "model", "master-config", "#/$defs/entry/properties/model"),
+                       ("--precision", "precision", "master-config", "#/$defs/entry/properties/precision"),
+                       ("--framework", "framework", "master-config", "#/$defs/entry/properties/framework"),
+                       ("--model-prefix", "model_prefix", "master-config", "#/$defs/entry/properties/model-prefix"),
+                       ("--runner-label", "runner_label", "master-config", "#/$defs/entry/properties/runner"),
+                       ("--exp-name", "exp_name", "matrix-entry", "#/properties/exp-name"))
+
+    def _check_custom_flags(self, request: Request) -> None:
+        """Every value custom prints follows the grammar of the field it fills (a usage error otherwise)."""
+        from sweepgen import checks, schemas
+
+        for flag, dest, kind, pointer in self._CUSTOM_GRAMMAR:
+            value = request.get(dest)
+            if value is None:
+                continue
+            uri = schemas.version(self.version).schema_id(kind) + pointer
+            try:
+                valid = checks.check(self.version, kind, uri)(value)
+            except KeyError:  # the version's schema has no such field
+                continue
+            if not valid:
+                raise RequestError(f"{value!r} is not {schemas.expected_at(uri) or 'valid there'}", f"'{flag}'")
+
     def custom(self, configs: ConfigSet, request: Request) -> Selection:
         runner_label: str = request["runner_label"]
+        self._check_custom_flags(request)
         runners = _needs_runners(configs, "custom")
         if not runners.knows(runner_label):
             raise SelectError(f"Unable to find specified runner label '{runner_label}'.")
