@@ -60,6 +60,12 @@ class EntryChecker:
                 return i, problem
         return None
 
+    def properties_for(self, keys: tuple[str, ...]) -> dict[str, tuple[str, checks.Check]]:
+        """The (subschema URI, yes/no check) of each property of the closed object rows with these
+        keys are checked against ({} when they take no fast path)."""
+        closed = self._branch_for(keys)
+        return dict(closed.properties) if closed is not None else {}
+
     def covers(self, keys: tuple[str, ...]) -> bool:
         """Whether rows with these keys are checked on the fast path (by property)."""
         closed = self._branch_for(keys)

@@ -238,9 +238,10 @@ def test_custom_on_v2_configs(run, project) -> None:
 
 
 def test_custom_entry_is_validated_against_v2(run, project) -> None:
-    assert error(run(*CUSTOM, "--model-prefix", "")) == (
-        "sweepgen: error: generated entry 0 does not match the v2 matrix-entry schema: ['model-prefix']: '' should "
-        "be non-empty\n")
+    result = run(*CUSTOM, "--model-prefix", "")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--model-prefix': '' is not a name of letters, digits, '.', '_' and '-'")
 
 
 def test_custom_model_prefix_is_not_printed_for_v1(run, project) -> None:

@@ -271,34 +271,35 @@ class Selector:
             raise SelectError(message + ".", tuple(skipped))
         return Selection(out, tuple(skipped))
 
-    # custom's flags and the schema locations whose grammar each value must follow
-    _CUSTOM_GRAMMAR = (("--image", "image", "master-config", "#/$defs/entry/properties/image"),
-                       ("--model", "model", "master-config", "#/$defs/entry/properties/model"),
-                       ("--precision", "precision", "master-config", "#/$defs/entry/properties/precision"),
-                       ("--framework", "framework", "master-config", "#/$defs/entry/properties/framework"),
-                       ("--model-prefix", "model_prefix", "master-config", "#/$defs/entry/properties/model-prefix"),
-                       ("--runner-label", "runner_label", "master-config", "#/$defs/entry/properties/runner"),
-                       ("--exp-name", "exp_name", "matrix-entry", "#/properties/exp-name"))
+    # the printed field each of custom's flags fills
+    _CUSTOM_FLAGS = {"image": "--image", "model": "--model", "precision": "--precision", "framework": "--framework",
+                     "model-prefix": "--model-prefix", "runner": "--runner-label", "exp-name": "--exp-name"}
 
-    def _check_custom_flags(self, request: Request) -> None:
-        """Every value custom prints follows the grammar of the field it fills (a usage error otherwise)."""
+    def _check_custom_row(self, row: Row) -> None:
+        """Every value custom was given follows the grammar of the entry field it stands for (in the
+        master config) and of its printed field (in the matrix entry): a usage error naming the flag,
+        before anything is printed."""
         from sweepgen import checks, schemas
+        from sweepgen.rowcheck import checker
 
-        for flag, dest, kind, pointer in self._CUSTOM_GRAMMAR:
-            value = request.get(dest)
-            if value is None:
+        entry = schemas.version(self.version).schema("master-config").get("$defs", {}).get(self.policy.entry_def, {})
+        master = schemas.version(self.version).schema_id("master-config")
+        printed = checker(self.version).properties_for(row.keys)
+        for key, value in zip(row.keys, row.values):
+            flag = self._CUSTOM_FLAGS.get(key)
+            if flag is None:
                 continue
-            uri = schemas.version(self.version).schema_id(kind) + pointer
-            try:
-                valid = checks.check(self.version, kind, uri)(value)
-            except KeyError:  # the version's schema has no such field
-                continue
-            if not valid:
-                raise RequestError(f"{value!r} is not {schemas.expected_at(uri) or 'valid there'}", f"'{flag}'")
+            places = [printed[key]] if key in printed else []
+            if key in entry.get("properties", {}):
+                uri = f"{master}#/$defs/{self.policy.entry_def}/properties/{key}"
+                places.insert(0, (uri, checks.check(self.version, "master-config", uri)))
+            for uri, check in places:
+                if not check(value):
+                    raise RequestError(f"{value!r} is not {schemas.expected_at(uri) or 'valid for ' + key}",
+                                       f"'{flag}'")
 
     def custom(self, configs: ConfigSet, request: Request) -> Selection:
         runner_label: str = request["runner_label"]
-        self._check_custom_flags(request)
         runners = _needs_runners(configs, "custom")
         if not runners.knows(runner_label):
             raise SelectError(f"Unable to find specified runner label '{runner_label}'.")
@@ -312,6 +313,7 @@ class Selector:
         # what an entry would have by default (v2: disagg false), for the fields custom has
         what = self.with_defaults(self.policy.entry_def, Custom, **given)
         row = self._row(shapes.CUSTOM, what, (isl, osl), point, conc, runner_label, request["exp_name"], isl + osl, "")
+        self._check_custom_row(row)
         return Selection((row,))
 
     M = TypeVar("M")
