@@ -39,7 +39,6 @@ ALLOWED = ("full-sweep", "test-config", "runner-model-sweep", "runner-sweep", "c
 MAX_COMMAND = 2000
 MAX_KEYS = 64
 MAX_COMMENT = 4000
-SCHEMA_VERSION = "v1"
 
 # Every character a sweepgen argument needs: option names, numbers, entry keys, model names
 # (org/name), images (registry#path:tag@sha256:...), relative paths. Nothing a shell would
@@ -239,11 +238,12 @@ def check_names(seq_len: str, consumed: list[str]) -> int:
 
 @cache
 def _grammar(defname: str) -> tuple[Any, str]:
-    """The validator of a master-config `$defs` entry and its human description."""
-    from sweepgen.schemas import subschema_validator, version
+    """The validator of a master-config `$defs` entry (of the newest version that defines it)
+    and its human description."""
+    from sweepgen.schemas import definition, subschema_validator
 
-    definition = version(SCHEMA_VERSION).schema("master-config")["$defs"][defname]
-    return subschema_validator(SCHEMA_VERSION, "master-config", defname), str(definition["x-sweepgen-expected"])
+    version_name, found = definition(defname)
+    return subschema_validator(version_name, "master-config", defname), str(found["x-sweepgen-expected"])
 
 
 def check_keys(keys: list[str]) -> tuple[str, ...]:
