@@ -1,26 +1,31 @@
 """Byte-exact edits of config files: splice new scalars into the original text.
 
 An edit never loads and dumps a file. It finds each target scalar's character span
-in the parsed node tree, replaces exactly those characters, parses the result again
-and checks that the plain data differs from before in the targeted values only. Then
-it lints the file before and after: the edit may not add a lint problem (see
-`new_problems`). Only then may the caller write it, atomically.
+in the parsed node tree, replaces exactly those characters, and then the guard
+(`new_problems`) lints the result: the plain data of that lint's parse must differ from
+before in the targeted values only, and the edit may not add a lint problem. Only then
+may the caller write it, atomically.
+
+Cost: one parse of the file (with its node tree) and one lint of the edited text; the
+original is linted too only when the edited text has problems to compare with it.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import json
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .address import Step, format_address
 from .problems import Problem
-from .scalar_style import DOUBLE, SINGLE, render
+from .scalar_style import DOUBLE, SINGLE, reads_differently_as_plain, render
 from . import yamlsource
-from .yamlsource import ALIAS, MAP, SCALAR, SEQ, Document, Node, iter_scalars, load_path, load_string
+from .yamlsource import ALIAS, MAP, SCALAR, SEQ, Document, Node, iter_scalars, load_string, parse, read_text
 
 MERGE_KEY = "<<"
 
@@ -73,8 +78,8 @@ class FileEdit:
 
     def diff(self) -> str:
         """The unified diff of the edit, with a/ and b/ headers as git writes them."""
-        lines = difflib.unified_diff(_lines(self.before.text), _lines(self.after),
-                                     f"a/{self.display}", f"b/{self.display}")
+        lines = unified_diff(_lines(self.before.text), _lines(self.after),
+                             f"a/{self.display}", f"b/{self.display}")
         out = []
         for line in lines:
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
@@ -83,10 +88,15 @@ class FileEdit:
     def encoded(self) -> bytes:
         return self.after.encode("utf-8")
 
+    @property
+    def before_bytes(self) -> bytes:
+        """The bytes the edit was planned on (the file as it was read)."""
+        return self.before.text.encode("utf-8")
+
     def still_current(self) -> bool:
         """The file on disk still holds the text this edit was planned on (no one saved it since)."""
         try:
-            return self.path.read_bytes() == self.before.text.encode("utf-8")
+            return self.path.read_bytes() == self.before_bytes
         except OSError:
             return False
 
@@ -100,6 +110,139 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
+# ---- the diff -------------------------------------------------------------------------------
+#
+# difflib.unified_diff matches the two files as wholes: on a large config with many similar lines
+# (`    osl: 1024`) it takes seconds, and past 200 lines its popularity heuristic (autojunk) shows
+# unchanged lines as changed. Here small files get difflib's matching without that heuristic.
+# Large ones are matched in stretches: the common head and tail first, then the lines that occur
+# once in both texts (the patience idea), and difflib matches only the stretches between those.
+# For the edits sweepgen makes (scalars replaced, lines added) the hunks are the ones difflib
+# prints for the whole files without autojunk; the format is unified_diff's.
+
+_SMALL = 400  # lines per side that difflib matches directly
+
+
+def unified_diff(a: list[str], b: list[str], fromfile: str, tofile: str, n: int = 3) -> list[str]:
+    """Lines of a unified diff as difflib.unified_diff writes them (headers, ranges, 3 lines of
+    context), in time near linear for texts that are mostly alike."""
+    matcher = _Matched(_opcodes(a, b))
+    out: list[str] = []
+    for group in matcher.get_grouped_opcodes(n):
+        if not out:
+            out += [f"--- {fromfile}\n", f"+++ {tofile}\n"]
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += [" " + line for line in a[i1:i2]]
+                continue
+            if tag in ("replace", "delete"):
+                out += ["-" + line for line in a[i1:i2]]
+            if tag in ("replace", "insert"):
+                out += ["+" + line for line in b[j1:j2]]
+    return out
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's `start,length` as difflib writes it (1-based; `start` alone for one line)."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start if length == 0 else start + 1},{length}"
+
+
+Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
+
+
+class _Matched(difflib.SequenceMatcher[str]):
+    """A SequenceMatcher that already knows its opcodes: difflib groups them into hunks."""
+
+    def __init__(self, codes: list[Opcode]) -> None:
+        super().__init__(None, [], [])
+        self._codes = codes
+
+    def get_opcodes(self) -> list[Opcode]:
+        return list(self._codes)
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[Opcode]:
+    if len(a) <= _SMALL and len(b) <= _SMALL:
+        return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    blocks: list[tuple[int, int, int]] = []
+    todo = [(0, len(a), 0, len(b))]
+    while todo:
+        alo, ahi, blo, bhi = todo.pop()
+        while alo < ahi and blo < bhi and a[alo] == b[blo]:  # common head
+            blocks.append((alo, blo, 1))
+            alo, blo = alo + 1, blo + 1
+        tail = 0
+        while alo < ahi - tail and blo < bhi - tail and a[ahi - 1 - tail] == b[bhi - 1 - tail]:
+            tail += 1
+        if tail:
+            blocks.append((ahi - tail, bhi - tail, tail))
+            ahi, bhi = ahi - tail, bhi - tail
+        if alo == ahi or blo == bhi:
+            continue
+        anchors = [] if ahi - alo <= _SMALL and bhi - blo <= _SMALL else _unique_anchors(a, alo, ahi, b, blo, bhi)
+        if not anchors:
+            matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+            blocks.extend((alo + i, blo + j, size) for i, j, size in matcher.get_matching_blocks() if size)
+            continue
+        # each anchor is a match; the stretches between anchors are matched on their own
+        prev_a, prev_b = alo, blo
+        for i, j in anchors:
+            blocks.append((i, j, 1))
+            todo.append((prev_a, i, prev_b, j))
+            prev_a, prev_b = i + 1, j + 1
+        todo.append((prev_a, ahi, prev_b, bhi))
+    blocks.sort()
+    merged: list[list[int]] = []
+    for i, j, size in blocks:
+        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+            merged[-1][2] += size
+        else:
+            merged.append([i, j, size])
+    codes: list[Opcode] = []
+    i = j = 0
+    for ai, bj, size in [*merged, [len(a), len(b), 0]]:
+        if i < ai or j < bj:
+            codes.append(("replace" if i < ai and j < bj else "delete" if i < ai else "insert", i, ai, j, bj))
+        i, j = ai + size, bj + size
+        if size:
+            codes.append(("equal", ai, i, bj, j))
+    return codes
+
+
+def _unique_anchors(a: list[str], alo: int, ahi: int, b: list[str], blo: int, bhi: int) -> list[tuple[int, int]]:
+    """Pairs (i, j) of lines that occur once in a[alo:ahi] and once in b[blo:bhi], the longest
+    chain of them in the same order in both (patience sorting)."""
+    count_a = Counter(a[alo:ahi])
+    count_b = Counter(b[blo:bhi])
+    where_b = {line: j for j, line in enumerate(b[blo:bhi], blo) if count_b[line] == 1}
+    pairs = [(i, where_b[line]) for i, line in enumerate(a[alo:ahi], alo)
+             if count_a[line] == 1 and line in where_b]
+    # longest increasing subsequence of the b positions
+    tops: list[int] = []  # b position at the top of each pile
+    top_index: list[int] = []  # which pair is at the top of each pile
+    back: list[int] = []
+    for k, (_, j) in enumerate(pairs):
+        pile = bisect.bisect_left(tops, j)
+        if pile == len(tops):
+            tops.append(j)
+            top_index.append(k)
+        else:
+            tops[pile] = j
+            top_index[pile] = k
+        back.append(top_index[pile - 1] if pile else -1)
+    chain: list[tuple[int, int]] = []
+    k = top_index[-1] if top_index else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
+
+
 def display_path(path: Path) -> str:
     from .lint import display_path as shown
 
@@ -108,7 +251,9 @@ def display_path(path: Path) -> str:
 
 def load_for_edit(path: Path) -> Document:
     """The parsed file, or an EditError naming the first reason it cannot be edited."""
-    doc = load_path(path, display_path(path))
+    doc = read_text(path, display_path(path))
+    if doc.usable:
+        parse(doc, nodes=True)  # data and node tree in one pass (a lazy tree would parse again)
     if not doc.usable or doc.root is None:
         first = doc.problems[0] if doc.problems else None
         where = f"{doc.path}:{first.line}:{first.column}: {first.message}" if first else f"{doc.path}: unreadable"
@@ -145,7 +290,24 @@ class Located:
     in_flow: bool
 
 
-def locate(doc: Document, steps: tuple[Step, ...]) -> Located:
+Index = dict[int, dict[str, list[tuple[Node, Node]]]]
+
+
+def _pairs(node: Node, key: str, index: Index | None) -> list[tuple[Node, Node]]:
+    """The (key, value) pairs of a mapping node whose key is spelled `key`; with an index,
+    each mapping is scanned once for all the targets of an edit (--from may name thousands)."""
+    if index is None:
+        return [(k, v) for k, v in node.value if k.kind == SCALAR and key_text(k) == key]
+    by_key = index.get(id(node))
+    if by_key is None:
+        by_key = index[id(node)] = {}
+        for k, v in node.value:
+            if k.kind == SCALAR:
+                by_key.setdefault(key_text(k), []).append((k, v))
+    return by_key.get(key, [])
+
+
+def locate(doc: Document, steps: tuple[Step, ...], index: Index | None = None) -> Located:
     """The node at steps, or an EditError naming the first step that cannot be taken.
 
     Anchors on the way are refused: an alias elsewhere would share the change.
@@ -159,7 +321,7 @@ def locate(doc: Document, steps: tuple[Step, ...]) -> Located:
         if node.kind == MAP:
             if isinstance(step, int):
                 raise EditError(f"{here} is a mapping, not a list: write .key instead of [{step}]")
-            found = [(k, v) for k, v in node.value if k.kind == SCALAR and key_text(k) == step]
+            found = _pairs(node, step, index)
             if not found:
                 raise EditError(_missing_key(doc, node, steps, depth))
             if len(found) > 1:
@@ -243,12 +405,14 @@ def preferred_quote(doc: Document) -> str:
 
 
 def plan(path: Path, doc: Document, targets: list[Target]) -> FileEdit:
-    """Splice every target into the text of path, parse the result and verify it; nothing is written."""
+    """Splice every target into the text of path; nothing is parsed or written. The guard
+    (`new_problems`) verifies the result."""
     edit = FileEdit(path, doc.path, doc, doc.text)
     quote: str | None = None
     spans: set[int] = set()
+    index: Index = {}
     for target in targets:
-        located = locate(doc, target.steps)
+        located = locate(doc, target.steps, index)
         node = located.node
         _check_scalar(doc, node, target.steps)
         if node.start in spans:
@@ -259,14 +423,13 @@ def plan(path: Path, doc: Document, targets: list[Target]) -> FileEdit:
         if same(node.value, target.value):
             edit.unchanged.append(Change(target, line, node.start, node.end, node.value, old_text, old_text))
             continue
-        if quote is None:
-            quote = preferred_quote(doc)
-        new_text = render(target.value, node.style, located.in_flow, quote)
+        if quote is None and isinstance(target.value, str) and node.style is None \
+                and reads_differently_as_plain(target.value, located.in_flow):
+            quote = preferred_quote(doc)  # a walk over every scalar: only when a plain value needs quotes
+        new_text = render(target.value, node.style, located.in_flow, quote or DOUBLE)
         edit.changes.append(Change(target, line, node.start, node.end, node.value, old_text, new_text))
     edit.changes.sort(key=lambda c: c.start)
     edit.after = splice(doc.text, edit.changes)
-    if edit.changed:
-        verify(doc, edit.after, edit.changes)
     return edit
 
 
@@ -282,16 +445,22 @@ def splice(text: str, changes: list[Change]) -> str:
     return "".join(pieces)
 
 
-def verify(before: Document, after_text: str, changes: list[Change]) -> Document:
-    """Parse after_text; its data must equal before's with exactly the targeted values replaced."""
-    after = load_string(after_text, before.path)
-    if not after.usable or after.root is None:
+def verify(before: Document, after: Document | str, changes: list[Change]) -> Document:
+    """The edited text (parsed, or parsed here from text) must hold before's data with exactly
+    the targeted values replaced."""
+    if isinstance(after, str):
+        after = load_string(after, before.path)
+    if not after.usable or after.data is None:  # (not after.root: that would build its node tree)
         raise EditError(f"{before.path}: the edited text does not parse; nothing was written "
                         f"(please report this as a sweepgen bug)")
     wanted = {c.target.steps: c.target.value for c in changes}
+    on_a_path = {steps[:i] for steps in wanted for i in range(len(steps))}
     todo: list[tuple[Any, Any, tuple[Step, ...]]] = [(before.data, after.data, ())]
     while todo:
         old, new, steps = todo.pop()
+        if steps not in wanted and steps not in on_a_path and (dumped := _dumped(old)) is not None \
+                and dumped == _dumped(new):
+            continue  # no target inside, and equal (in C, and as strictly as same()): done
         if steps in wanted:
             if not same(new, wanted.pop(steps)):
                 raise EditError(f"{before.path}: {format_address(steps)} did not read back as the value "
@@ -314,6 +483,15 @@ def verify(before: Document, after_text: str, changes: list[Change]) -> Document
     return after
 
 
+def _dumped(value: Any) -> str | None:
+    """JSON text of loaded data: equal texts are equal values of equal types in equal key order
+    (1, 1.0 and true differ); None for what JSON cannot hold, which is then compared by same()."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return None
+
+
 # ---- the lint guard -------------------------------------------------------------------------
 
 def new_problems(edit: FileEdit) -> list[Problem]:
@@ -325,6 +503,10 @@ def new_problems(edit: FileEdit) -> list[Problem]:
     moves what follows it; lines below a scalar that spanned several lines are compared
     at their old line numbers. So a clean file stays clean, and a file that was already
     broken (an older or newer format, say) may be edited as long as nothing is added.
+
+    First the data of the edited text (as the lint parsed it) is verified: an EditError when
+    anything but the targeted values differs. The original is linted only when the edited
+    text has problems: without any, nothing can have been added.
     """
     from .discovery import find_runner_config, is_runner_config
     from .lint import lint_files
@@ -336,13 +518,21 @@ def new_problems(edit: FileEdit) -> list[Problem]:
     with tempfile.TemporaryDirectory(prefix="sweepgen-edit-") as folder:
         copy = Path(folder) / path.name
         copy.write_bytes(edit.encoded())
+        copy_shown = display_path(copy)
         try:
-            before = lint_files([path], shared, runner_search=is_runner)
             after = lint_files([copy], shared, runner_search=is_runner)
         except Exception as exc:  # a lint bug must not let an unchecked edit through
-            raise EditError(f"{edit.display}: could not lint the edit ({type(exc).__name__}: {exc}); "
-                            f"nothing was written") from exc
-        copy_shown = display_path(copy)
+            raise _lint_failed(edit, exc) from exc
+        parsed = after.documents.get(copy_shown)
+        if parsed is None or parsed.text != edit.after or getattr(parsed, "numbers11", False):
+            parsed = load_string(edit.after, edit.before.path)  # read as before was read
+        verify(edit.before, parsed, edit.changes)
+        if not after.problems:
+            return []
+        try:
+            before = lint_files([path], shared, runner_search=is_runner)
+        except Exception as exc:
+            raise _lint_failed(edit, exc) from exc
         ranges = _edited_lines(edit)
         old_keys = Counter(_problem_key(p, edit.display, ranges, before=True) for p in before.problems)
         added = []
@@ -356,6 +546,11 @@ def new_problems(edit: FileEdit) -> list[Problem]:
     return added
 
 
+def _lint_failed(edit: FileEdit, exc: Exception) -> EditError:
+    return EditError(f"{edit.display}: could not lint the edit ({type(exc).__name__}: {exc}); "
+                     f"nothing was written")
+
+
 @dataclass(frozen=True)
 class _LineRange:
     before_first: int
@@ -366,14 +561,13 @@ class _LineRange:
 
 def _edited_lines(edit: FileEdit) -> list[_LineRange]:
     out = []
-    shift = 0  # characters added so far
+    shift = 0  # lines added so far (negative: removed)
     for c in edit.changes:
         b1, b2 = edit.before.position(c.start)[0], edit.before.position(c.end)[0]
-        a_start = c.start + shift
-        a1 = edit.after.count("\n", 0, a_start) + 1
+        a1 = b1 + shift
         a2 = a1 + c.new_text.count("\n")
         out.append(_LineRange(b1, b2, a1, a2))
-        shift += len(c.new_text) - (c.end - c.start)
+        shift += (a2 - a1) - (b2 - b1)
     return out
 
 
