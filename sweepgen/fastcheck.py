@@ -23,7 +23,11 @@ Check = Callable[[Any], bool]
 _IGNORED = frozenset((
     "$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples",
     "deprecated", "readOnly", "writeOnly", "format", "contentMediaType", "contentEncoding",
-    "x-sweepgen-version", "x-sweepgen-rule", "x-sweepgen-expected",
+    "x-sweepgen-version", "x-sweepgen-rule", "x-sweepgen-expected", "x-sweepgen-level", "x-sweepgen-message",
+    "x-sweepgen-migrate",
+    # editor annotations (yaml-language-server, VS Code): completion and messages, never a constraint
+    "errorMessage", "patternErrorMessage", "markdownDescription", "defaultSnippets", "enumDescriptions",
+    "markdownEnumDescriptions", "deprecationMessage", "doNotSuggest",
 ))
 
 
@@ -310,6 +314,20 @@ class _Compiler:
                     if _equal(a, b):
                         return False
             return True
+        return check
+
+    def _kw_contains(self, spec: Any, s: dict[str, Any], base: str) -> Check:
+        if "minContains" in s or "maxContains" in s:
+            raise Unsupported("minContains/maxContains")
+        sub = self.compile(spec, base)
+
+        def check(v: Any) -> bool:
+            if v.__class__ is not list:
+                return True
+            for item in v:
+                if sub(item):
+                    return True
+            return False
         return check
 
     def _kw_propertyNames(self, spec: Any, s: dict[str, Any], base: str) -> Check:

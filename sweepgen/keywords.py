@@ -62,6 +62,19 @@ def combination(validator: Any, spec: dict[str, Any], instance: Any, schema: dic
     yield _error(f"{got} is not a legal {'/'.join(names)} pair: expected one of {shown}", path=[names[0]])
 
 
+def divisible(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """Property `dividend` is a multiple of property `divisor` (its `default` when absent), when both are integers."""
+    if not isinstance(instance, dict):
+        return
+    dividend, divisor = spec["dividend"], spec["divisor"]
+    top = instance.get(dividend)
+    bottom = instance.get(divisor, spec.get("default"))
+    if isinstance(top, int) and isinstance(bottom, int) and _is_int(top) and _is_int(bottom) and bottom > 0 \
+            and top % bottom:
+        yield _error(f"{dividend} {top} is not divisible by {divisor} {bottom}",
+                     path=[divisor] if divisor in instance else [dividend])
+
+
 def reference(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
     if not isinstance(instance, str):
         return
@@ -145,6 +158,7 @@ KEYWORDS = {
     "x-sweepgen-power-of-two": power_of_two,
     "x-sweepgen-less-or-equal": less_or_equal,
     "x-sweepgen-combination": combination,
+    "x-sweepgen-divisible": divisible,
     "x-sweepgen-ref": reference,
     "x-sweepgen-key-prefix": key_prefix,
     # annotations only: read by the engine and the reporters, never failing by themselves
@@ -153,4 +167,5 @@ KEYWORDS = {
     "x-sweepgen-expected": _annotation,
     "x-sweepgen-level": _annotation,
     "x-sweepgen-migrate": _annotation,
+    "x-sweepgen-message": _annotation,
 }

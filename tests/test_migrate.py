@@ -270,7 +270,7 @@ def test_a_file_saved_meanwhile_is_not_overwritten(run, here, monkeypatch) -> No
 def test_lint_note_then_migrate_then_no_note(run, here) -> None:
     (here / "m.yaml").write_text(V1)
     before = run("lint", "m.yaml", "--format", "text")
-    assert "note: m.yaml is in the v1 format (the latest is v2); `sweepgen migrate --to v2 --config-files m.yaml` " \
+    assert "note: m.yaml is in the v1 format (the latest is v3); `sweepgen migrate --to v3 --config-files m.yaml` " \
         "upgrades it in place\n" in before.stderr
     run("migrate", "--to", "v2", "--config-files", "m.yaml")
     after = run("lint", "m.yaml", "--format", "text")

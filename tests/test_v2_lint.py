@@ -127,8 +127,8 @@ def test_v1_file_names_its_version_and_migrate(run, tmp_path, monkeypatch) -> No
     monkeypatch.chdir(tmp_path)
     (tmp_path / "m.yaml").write_bytes((seed / "amd-master.yaml").read_bytes())
     (tmp_path / "runners.yaml").write_bytes((seed / "runners.yaml").read_bytes())
-    note = ("m.yaml is in the v1 format (the latest is v2); "
-            "`sweepgen migrate --to v2 --config-files m.yaml` upgrades it in place")
+    note = ("m.yaml is in the v1 format (the latest is v3); "
+            "`sweepgen migrate --to v3 --config-files m.yaml` upgrades it in place")
     text = run("lint", "--format", "text", "m.yaml")
     assert text.stdout == ""
     assert text.stderr.splitlines()[0] == f"note: {note}"
@@ -146,7 +146,7 @@ def test_v1_file_forced_to_v2_says_what_to_run(run, tmp_path, monkeypatch) -> No
     assert {(p["rule"], p["message"].split(" in ")[0]) for p in report["problems"]} == {
         ("missing-field", "missing required field 'multinode'")}
     assert len(report["problems"]) == 7  # one per entry, nothing about the (valid) points
-    assert report["summary"]["notes"][-1].startswith("m.yaml is in the v1 format (the latest is v2); ")
+    assert report["summary"]["notes"][-1].startswith("m.yaml is in the v1 format (the latest is v3); ")
 
 
 def test_expected_outputs_of_the_first_v2_day_are_v2_matrix_entries() -> None:

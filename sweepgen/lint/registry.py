@@ -81,6 +81,15 @@ SCHEMA = (
     _r("unknown-runner", "an entry's runner that the runner config does not declare"),
     _r("key-convention", "an entry key that does not start with <model-prefix>-<precision>-", WARNING),
     _r("disagg-single-node", "disagg: true on a single-node entry, where it does nothing", WARNING),
+    _r("divisible", "a value that is not a multiple of another field (tp of dcp-size)"),
+    _r("worker-hardware", "worker hardware set on one worker of a point but not on the other (both or neither)"),
+    _r("kv-offload-backend", "kv-offloading: dram without a kv-offload-backend, or a backend without dram"),
+    _r("dram-utilization", "a block with a kv-offloading: dram point but no dram-utilization"),
+    _r("cluster-runner", "an entry of coding-agent trace blocks whose runner is not a cluster:<name> label"),
+    _r("one-scope", "router or kv-p2p-transfer declared both on the entry and in its search-space points"),
+    _r("kv-p2p-single-node", "kv-p2p-transfer in a point of a single-node entry"),
+    _r("disagg-transfer", "disagg: true without kv-p2p-transfer on the entry or in every point"),
+    _r("component-version", "a component version that is an image reference (image:...), not the component's own"),
 )
 
 
@@ -144,7 +153,7 @@ def _rule_ids(document: Any, base: str) -> Iterator[str]:
 
 # annotation keywords: they never report a problem of their own
 _ANNOTATIONS = frozenset(("x-sweepgen-version", "x-sweepgen-rule", "x-sweepgen-expected", "x-sweepgen-level",
-                          "x-sweepgen-migrate"))
+                          "x-sweepgen-migrate", "x-sweepgen-message"))
 
 
 @cache
