@@ -32,9 +32,9 @@ class DocumentRule:
 
 
 def _all() -> tuple[DocumentRule, ...]:
-    from . import cross_file_duplicates, yaml11_boolean
+    from . import cross_file_duplicates, yaml11_boolean, yaml11_number
 
-    return (yaml11_boolean.RULE, cross_file_duplicates.RULE)
+    return (yaml11_boolean.RULE, yaml11_number.RULE, cross_file_duplicates.RULE)
 
 
 ALL: tuple[DocumentRule, ...] = _all()
