@@ -28,16 +28,22 @@ _PACKAGES = {
 }
 
 
+def _present(package: str) -> bool:
+    """A regular package (with its __init__), not a folder that merely exists (a namespace package)."""
+    spec = importlib.util.find_spec(package)
+    return spec is not None and spec.origin is not None
+
+
 def names() -> tuple[str, ...]:
     """The versions that have a format package, oldest first."""
-    return tuple(name for name, package in _PACKAGES.items() if importlib.util.find_spec(package) is not None)
+    return tuple(name for name, package in _PACKAGES.items() if _present(package))
 
 
 @cache
 def get(name: str) -> Format:
     """The Format of a version; KeyError when sweepgen cannot expand that version."""
     package = _PACKAGES.get(name)
-    if package is None or importlib.util.find_spec(package) is None:
+    if package is None or not _present(package):
         raise KeyError(name)
     fmt: Format = importlib.import_module(package).FORMAT
     return fmt

@@ -158,10 +158,11 @@ _ANNOTATIONS = frozenset(("x-sweepgen-version", "x-sweepgen-rule", "x-sweepgen-e
 
 @cache
 def rules() -> tuple[RuleInfo, ...]:
-    """Every rule, with the formats it applies to, sorted by id."""
-    from sweepgen import formats
+    """Every rule, with the formats it applies to, sorted by id (a version is linted by its schema
+    even before it has a format package)."""
+    from sweepgen import schemas
 
-    every = formats.names()
+    every = tuple(v.name for v in schemas.versions())
     mentions = _schema_mentions()
     out: dict[str, RuleInfo] = {}
     for info in ENGINE:
