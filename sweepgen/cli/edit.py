@@ -21,7 +21,7 @@ def _load(files: list[Path]) -> list[tuple[Path, Document]]:
 
 
 def _guard_and_write(edits: list[FileEdit], dry_run: bool) -> None:
-    """Refuse edits that add lint problems; print diffs (dry run) or write each file atomically."""
+    """Refuse edits that add lint problems; print diffs (dry run) or write the files, all or nothing."""
     from sweepgen.edit import new_problems
     from sweepgen.lint import LintResult
     from sweepgen.reporters import text
@@ -39,24 +39,88 @@ def _guard_and_write(edits: list[FileEdit], dry_run: bool) -> None:
         for edit in changed:
             click.echo(edit.diff(), nl=False)
         return
-    written: list[str] = []
-    for edit in changed:
-        write_checked(edit, edit.display, written, "edited")
+    write_all(changed, "edited")
+
+
+def write_all(edits: list[FileEdit], doing: str) -> None:
+    """Write every edited file, or none: each is staged beside its target first (space, permissions,
+    owner and attributes are checked there), then all are checked for saves made meanwhile, then
+    renamed (each checked once more right before its rename). Should a rename still fail, the
+    error names the files written and those not."""
+    from sweepgen.atomic import Staged, WriteRefused, commit, discard, stage
+
+    staged: list[Staged] = []
+    committed = 0
+    try:
+        for edit in edits:
+            try:
+                staged.append(stage(edit.path, edit.encoded(), edit.before_bytes))
+            except (OSError, WriteRefused) as exc:
+                others = [e.display for e in edits if e is not edit]
+                message = _refusal(edit.display, exc, doing)
+                if others:
+                    message = message.removesuffix("; it is unchanged").removesuffix("; it was not written")
+                    message += f"; nothing was written ({', '.join(others)} unchanged too)"
+                fail(message)
+        stale = [e.display for e in edits if not e.still_current()]
+        if len(edits) == 1 and stale:
+            fail(f"{stale[0]} changed while it was being {doing}; it was not written")
+        if stale:
+            fail(f"{', '.join(stale)} changed while {'they were' if len(stale) > 1 else 'it was'} being "
+                 f"{doing}; nothing was written")
+        written: list[str] = []
+        for edit, s in zip(edits, staged):
+            try:
+                commit(s)
+            except (OSError, WriteRefused) as exc:
+                committed += 1  # commit removed its own temporary file
+                fail(_refusal(edit.display, exc, doing) + _partial(written, [e.display for e in edits[committed:]]))
+            committed += 1
+            written.append(edit.display)
+            _notes(edit.display, s.notes)
+    finally:
+        for s in staged[committed:]:
+            discard(s)
+
+
+def _refusal(display: str, exc: Exception, doing: str) -> str:
+    from sweepgen.atomic import Changed, WriteRefused
+
+    if isinstance(exc, Changed):
+        return f"{display} changed while it was being {doing}; it was not written"
+    if isinstance(exc, WriteRefused):
+        return f"{display} {exc}; it is unchanged"
+    strerror = exc.strerror if isinstance(exc, OSError) else None
+    return f"cannot write {display}: {strerror or exc}; it is unchanged"
+
+
+def _partial(written: list[str], not_written: list[str]) -> str:
+    """(a.yaml already written; b.yaml not written) after a failure among several files."""
+    parts = []
+    if written:
+        parts.append(f"{', '.join(written)} already written")
+    if not_written:
+        parts.append(f"{', '.join(not_written)} not written")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _notes(display: str, notes: list[str]) -> None:
+    for note in notes:
+        click.echo(f"sweepgen: note: {display}: {note}", err=True)
 
 
 def write_checked(edit: FileEdit, display: str, written: list[str], doing: str) -> None:
-    """Write one edited file atomically, unless someone saved it meanwhile; say which files
-    were already written when one fails."""
-    from sweepgen.atomic import write_atomic
+    """Write one edited file atomically, unless someone saved it meanwhile (checked again right
+    before the rename); say which files were already written when one fails."""
+    from sweepgen.atomic import WriteRefused, write_atomic
 
     done = f" ({', '.join(written)} already written)" if written else ""
-    if not edit.still_current():
-        fail(f"{display} changed while it was being {doing}; it was not written{done}")
     try:
-        write_atomic(edit.path, edit.encoded())
-    except OSError as exc:
-        fail(f"cannot write {display}: {exc.strerror or exc}; it is unchanged{done}")
+        notes = write_atomic(edit.path, edit.encoded(), edit.before_bytes)
+    except (OSError, WriteRefused) as exc:
+        fail(_refusal(display, exc, doing) + done)
     written.append(display)
+    _notes(display, notes)
 
 
 @click.command("bump-image", cls=SpacedCommand)
