@@ -54,6 +54,9 @@ def _is_number(v: Any) -> bool:
     return v.__class__ is int or v.__class__ is float
 
 
+_CLASSES: dict[str, type] = {"integer": int, "number": float, "string": str, "boolean": bool, "object": dict,
+                             "array": list, "null": type(None)}
+
 _TYPES: dict[str, Check] = {
     "integer": _is_int,
     "number": _is_number,
@@ -209,7 +212,11 @@ class _Compiler:
         tests = tuple(_TYPES[n] for n in names)
         if len(tests) == 1:
             return tests[0]
-        return lambda v: any(t(v) for t in tests)
+        classes = frozenset(_CLASSES[n] for n in names)
+        if "integer" in names and "number" not in names:
+            # the class of a value decides, except that an integer is not a float
+            return lambda v: v.__class__ in classes
+        return lambda v: v.__class__ in classes or (float in classes and v.__class__ is int)
 
     def _kw_properties(self, spec: dict[str, Any], s: dict[str, Any], base: str) -> Check:
         props = tuple((name, self.compile(sub, base)) for name, sub in spec.items())
@@ -254,7 +261,17 @@ class _Compiler:
 
     def _kw_required(self, spec: list[str], s: dict[str, Any], base: str) -> Check:
         names = tuple(spec)
-        return lambda v: v.__class__ is not dict or all(n in v for n in names)
+        if len(names) == 1:
+            name = names[0]
+            return lambda v: v.__class__ is not dict or name in v
+
+        def check(v: Any) -> bool:
+            if v.__class__ is dict:
+                for n in names:
+                    if n not in v:
+                        return False
+            return True
+        return check
 
     def _kw_dependentRequired(self, spec: dict[str, list[str]], s: dict[str, Any], base: str) -> Check:
         pairs = tuple((k, tuple(need)) for k, need in spec.items())
@@ -336,15 +353,30 @@ class _Compiler:
 
     def _kw_allOf(self, spec: list[Any], s: dict[str, Any], base: str) -> Check:
         subs = tuple(self.compile(x, base) for x in spec)
-        return lambda v: all(c(v) for c in subs)
+        return subs[0] if len(subs) == 1 else _all_of(subs)
 
     def _kw_anyOf(self, spec: list[Any], s: dict[str, Any], base: str) -> Check:
         subs = tuple(self.compile(x, base) for x in spec)
-        return lambda v: any(c(v) for c in subs)
+
+        def check(v: Any) -> bool:
+            for c in subs:
+                if c(v):
+                    return True
+            return False
+        return check
 
     def _kw_oneOf(self, spec: list[Any], s: dict[str, Any], base: str) -> Check:
         subs = tuple(self.compile(x, base) for x in spec)
-        return lambda v: sum(1 for c in subs if c(v)) == 1
+
+        def check(v: Any) -> bool:
+            passed = 0
+            for c in subs:
+                if c(v):
+                    passed += 1
+                    if passed > 1:
+                        return False
+            return passed == 1
+        return check
 
     def _kw_not(self, spec: Any, s: dict[str, Any], base: str) -> Check:
         sub = self.compile(spec, base)

@@ -85,8 +85,10 @@ def validate(doc: Document, version_name: str, kind: str) -> list[Problem]:
 def _presence_fields(schema: Any) -> list[str] | None:
     """The field names a schema tests for presence, or None when it tests anything else.
 
-    A `oneOf` of such branches is a choice between sets of fields (a range or a list),
-    which deserves a message about the choice rather than about one branch.
+    A `oneOf` (or `anyOf`) of such branches is a choice between sets of fields (a range or
+    a list), which deserves a message about the choice rather than about one branch. A
+    branch may also say what its fields must hold to count as given (`properties`: a
+    non-empty list, not null).
     """
     if not isinstance(schema, dict):
         return None
@@ -100,9 +102,19 @@ def _presence_fields(schema: Any) -> list[str] | None:
                 if inner is None:
                     return None
                 names.extend(inner)
+        elif keyword == "properties" and isinstance(value, dict):
+            continue
         elif keyword not in ("description", "title", "$comment") and not keyword.startswith("x-sweepgen-"):
             return None
     return list(dict.fromkeys(names))
+
+
+def _given(value: Any) -> str:
+    if value == [] and isinstance(value, list):
+        return "an empty list"
+    if value == {} and isinstance(value, dict):
+        return "an empty mapping"
+    return describe(value)
 
 
 def _choice(doc: Document, error: Any, validator: Any, rule: str | None, level: str) -> list[Problem] | None:
@@ -121,7 +133,19 @@ def _choice(doc: Document, error: Any, validator: Any, rule: str | None, level: 
     if not matched:
         key_node, value_node = doc.node_at(path)
         anchor = key_node if key_node is not None else value_node
-        return [_at(doc, anchor, path, rule or "missing-field", level, f"missing required field{where}: expected {expected}")]
+        # the alternative the document went furthest with says what is missing (or not given enough)
+        tried = max(((sum(n in instance for n in names or []), i) for i, names in enumerate(branches)),
+                    default=(0, 0))
+        names = branches[tried[1]] or []
+        if tried[0] == 0:
+            what = "missing required field"
+        elif tried[0] < len(names):
+            what = "missing required field " + " and ".join(f"'{n}'" for n in names if n not in instance)
+        else:
+            what = " and ".join(f"'{n}' is {_given(instance[n])}" for n in names)
+        return [_at(doc, anchor, path, rule or "missing-field", level, f"{what}{where}: expected {expected}")]
+    if error.validator == "anyOf":
+        return None
     # Several alternatives given: point at the one written last, name the one written first.
     given = sorted(min((_start(doc, path + [n]), n) for n in names or [] if n in instance)
                    for names in matched if any(n in instance for n in names or []))
@@ -175,8 +199,18 @@ def _leaf(error: Any) -> Any:
 
 
 def _problems(doc: Document, error: Any, validator: Any) -> Iterable[Problem]:
-    if error.validator == "oneOf":
-        own = error.schema if isinstance(error.schema, dict) else {}
+    own = error.schema if isinstance(error.schema, dict) else {}
+    if "x-sweepgen-message" in own:
+        # the schema says in its own words what this subschema's failure means
+        path = list(error.absolute_path)
+        if _through_alias(doc, path):
+            return
+        key_node, value_node = doc.node_at(path)
+        rule = own.get("x-sweepgen-rule") or _RULES.get(error.validator) or str(error.validator)
+        yield _at(doc, value_node or key_node, path, rule, own.get("x-sweepgen-level", "error"),
+                  str(own["x-sweepgen-message"]).replace("{where}", _where(_owner(path))))
+        return
+    if error.validator in ("oneOf", "anyOf"):
         choice = _choice(doc, error, validator, own.get("x-sweepgen-rule"), own.get("x-sweepgen-level", "error"))
         if choice is not None:
             yield from choice
@@ -235,6 +269,11 @@ def _problems(doc: Document, error: Any, validator: Any) -> Iterable[Problem]:
     position = getattr(error, "sweepgen_position", None) or (spec.get("position") if isinstance(spec, dict) else None)
     node = key_node if position == "key" and key_node else value_node
     yield _at(doc, node, path, rule, level, _message(error, keyword, spec, path, value_node))
+
+
+def _owner(path: list[Any]) -> list[Any]:
+    """The path of what a message is about: the mapping that holds a field, or a list's item itself."""
+    return path[:-1] if path and isinstance(path[-1], str) else path
 
 
 def _through_alias(doc: Document, path: list[Any]) -> bool:
