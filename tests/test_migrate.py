@@ -93,7 +93,8 @@ def test_migrates_in_place_then_lints_clean_as_v2_then_has_nothing_to_do(run, he
     assert (here / "m.yaml").read_text() == V2
     report = json.loads(run("lint", "--format", "json", "m.yaml").stdout)
     assert report["problems"] == []
-    assert report["summary"]["notes"] == []
+    assert report["summary"]["notes"] == ["m.yaml is in the v2 format (the latest is v3); `sweepgen migrate --to v3 "
+                                          "--config-files m.yaml` upgrades it in place"]
     assert report["summary"]["files"][1]["version"] == "v2"
     again = run("migrate", "--to", "v2", "--config-files", "m.yaml")
     assert (again.stdout, again.stderr, again.exit_code) == ("m.yaml: already v2; nothing to do\n", "", 0)
@@ -222,7 +223,7 @@ def test_a_stale_modeline_alone_is_repointed(run, here) -> None:
 def test_newer_file_is_not_migrated_back(run, here) -> None:
     assert refused(run, here, V2, "--to", "v1") == (
         "sweepgen: error: m.yaml is in the v2 format, newer than v1; sweepgen migrates forward only\n", 1)
-    assert run("migrate", "--to", "v3", "--config-files", "m.yaml").exit_code == 2
+    assert run("migrate", "--to", "v9", "--config-files", "m.yaml").exit_code == 2
 
 
 def test_one_refused_file_means_no_file_is_written(run, here) -> None:
@@ -272,7 +273,7 @@ def test_lint_note_then_migrate_then_no_note(run, here) -> None:
     before = run("lint", "m.yaml", "--format", "text")
     assert "note: m.yaml is in the v1 format (the latest is v3); `sweepgen migrate --to v3 --config-files m.yaml` " \
         "upgrades it in place\n" in before.stderr
-    run("migrate", "--to", "v2", "--config-files", "m.yaml")
+    run("migrate", "--to", "v3", "--config-files", "m.yaml", "runners.yaml")
     after = run("lint", "m.yaml", "--format", "text")
     assert "note:" not in after.stderr
     assert after.exit_code == 0
