@@ -28,6 +28,7 @@ _RULES = {
     "minimum": "minimum",
     "exclusiveMinimum": "minimum",
     "maximum": "maximum",
+    "exclusiveMaximum": "maximum",
     "pattern": "pattern",
     "format": "format",
     "enum": "enum",
@@ -381,6 +382,9 @@ def _message(error: Any, keyword: str, spec: Any, path: list[Any], node: Node | 
         bound = spec if keyword == "minimum" else f"greater than {spec}"
         return f"{subject} must be at least {bound}, got {instance}" if keyword == "minimum" \
             else f"{subject} must be {bound}, got {instance}"
+    if keyword in ("maximum", "exclusiveMaximum"):
+        bound = f"at most {spec}" if keyword == "maximum" else f"less than {spec}"
+        return f"{subject} must be {bound}, got {instance}"
     if keyword == "minItems":
         return f"{subject} must be a non-empty list" if spec == 1 else f"{subject} needs at least {spec} items"
     if keyword == "minProperties":
