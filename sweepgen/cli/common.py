@@ -101,15 +101,32 @@ class SpacedCommand(click.Command):
     """A command whose SpacedOptions take space-separated values, and whose long options may
     be abbreviated: the seed generator's argparse conventions."""
 
+    # the generators' commands: a single-value option's value may not look like an option (argparse)
+    argparse_values = False
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         spaced = {opt: p.accept for p in self.params if isinstance(p, SpacedOption) for opt in p.opts}
         names = {opt for p in self.get_params(ctx) for opt in (*p.opts, *p.secondary_opts) if opt.startswith("--")}
         try:
             args = spread(unabbreviate(args, names), spaced, lenient=ctx.resilient_parsing)
+            if self.argparse_values and not ctx.resilient_parsing:
+                _refuse_option_as_value(args, self.get_params(ctx))
         except click.UsageError as exc:
             exc.ctx = ctx
             raise
         return super().parse_args(ctx, args)
+
+
+def _refuse_option_as_value(args: list[str], params: list[click.Parameter]) -> None:
+    """An option that takes one value, followed by something that looks like an option (`-nv_`),
+    is argparse's "expected one argument", as the generators said; `--opt=-nv_` passes the value."""
+    single = {opt for p in params if isinstance(p, click.Option) and not p.is_flag and not p.count
+              and not isinstance(p, SpacedOption) for opt in p.opts}
+    for i, token in enumerate(args[:-1]):
+        if token == "--":
+            return
+        if token in single and _is_option(args[i + 1]):
+            raise click.UsageError(f"argument {token}: expected one argument")
 
 
 def names_a_config(arg: str) -> bool:

@@ -43,7 +43,9 @@ def _expanding(name: str) -> click.Command:
         emit(selection, max_batch_size, batch_index, get_batch_count)
 
     run.__doc__ = _HELP[name]
-    return command(name)(config_options(format_options(name)(batch_options(run))))
+    made = command(name)(config_options(format_options(name)(batch_options(run))))
+    made.argparse_values = True  # type: ignore[attr-defined]
+    return made
 
 
 full_sweep = _expanding("full-sweep")

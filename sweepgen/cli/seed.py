@@ -215,6 +215,9 @@ def load_configs(config_files: tuple[str, ...], runner_config: str | None) -> tu
         fail(str(exc))
     for doc in result.documents.values():
         doc.data = None  # the model holds what expansion needs; positions come from the text
+    if fmt.runner_required and configs.runners is None:  # a given one that is missing failed in lint_configs
+        fail(f"no runner config found (runners.yaml beside the configs, or in the repository's configs/); "
+             f"{fmt.name} configs are expanded with their runner config: give --runner-config")
     return fmt, configs, result
 
 

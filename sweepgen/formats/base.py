@@ -245,6 +245,8 @@ class Format:
     # YAML 1.1 numbers (2_063_837, 010) read as a YAML 1.1 reader would, per document kind
     yaml11_numbers: frozenset[str] = field(default_factory=frozenset)
     migration: Migration | None = None  # from the previous version
+    # whether expanding needs a runner config even when no rule reads it (the generator loaded it always)
+    runner_required: bool = False
 
     @property
     def number(self) -> int:
