@@ -17,7 +17,9 @@ from sweepgen.yamlsource import load_path
 
 # values a mutation may put anywhere: wrong types, edge numbers, near-miss strings
 ODD_VALUES: list[Any] = [True, False, None, 0, -1, 3, 8.0, 2.5, "4", "", "yes", [], {}, [1], {"x": 1},
-                         1024, 8192, 1 << 20, "bad image", "lmsysorg/sglang:v1", "nvcr.io#n/x:1", "b200"]
+                         1024, 8192, 1 << 20, "bad image", "lmsysorg/sglang:v1", "nvcr.io#n/x:1", "b200",
+                         "dram", "none", "cluster:x", "image:x", "nixl", "a\n", {"name": "x"}, {"name": "x", "version": "1"},
+                         [4, 4], {"num-worker": 1, "tp": 6, "ep": 1, "dp-attn": False, "hardware": "gb"}]
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -45,7 +47,10 @@ def _mutate(data: Any, rng: random.Random) -> Any:
     elif action < 0.75 and isinstance(parent, dict):
         del parent[last]
     elif action < 0.9 and isinstance(parent, dict):
-        parent[rng.choice(["extra", "conc-list", "multinode", "ep", "dp-attn", "spec-decoding"])] = rng.choice(ODD_VALUES)
+        parent[rng.choice(["extra", "conc-list", "multinode", "ep", "dp-attn", "spec-decoding", "conc-start", "tp",
+                           "dcp-size", "router", "kv-p2p-transfer", "kv-offloading", "kv-offload-backend", "disagg",
+                           "prefill", "hardware", "dram-utilization", "fixed-seq-len", "agentic-coding"])] = \
+            rng.choice(ODD_VALUES)
     elif isinstance(parent, list):
         parent.append(copy.deepcopy(parent[0]) if parent else 1)
     else:
@@ -55,7 +60,7 @@ def _mutate(data: Any, rng: random.Random) -> Any:
 
 def _sources() -> list[tuple[Path, Path | None]]:
     found = [(p, ROOT / "configs" / "runners.yaml") for p in sorted((ROOT / "configs").glob("*-master.yaml"))]
-    for folder in sorted(CORPUS.glob("inferencemax-*")) if CORPUS.is_dir() else []:
+    for folder in sorted([*CORPUS.glob("inferencemax-*"), *CORPUS.glob("inferencex-*")]) if CORPUS.is_dir() else []:
         for p in sorted(folder.glob("*-master.yaml")):
             found.append((p, folder / "runners.yaml"))
     return found

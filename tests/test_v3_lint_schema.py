@@ -185,12 +185,17 @@ def test_check_jsonschema_agrees_with_sweepgen_on_the_standard_part(run, name: s
     assert theirs == ours
 
 
-@pytest.mark.xfail(strict=True, reason="schema/v1 and schema/v2 declare $ids under https://sweepgen.dev/, so "
-                   "check-jsonschema fetches their cross-file $refs from the network instead of the files beside them")
 @pytest.mark.parametrize("version,folder", [("v1", "inferencemax-17d5e204f"), ("v2", "inferencemax-93e1b3ca1")])
-def test_check_jsonschema_validates_older_versions_offline(version: str, folder: str) -> None:
-    master = corpus_dir(folder) / "nvidia-master.yaml"
-    runners = corpus_dir(folder) / "runners.yaml"
-    base = ROOT / "schema" / version
-    assert _check(base / "master-config.schema.json", master)["status"] == "ok"
-    assert _check(base / "runner-config.schema.json", runners)["status"] == "ok"
+@pytest.mark.parametrize("kind", ["master-config", "runner-config"])
+def test_check_jsonschema_validates_older_versions_offline(version: str, folder: str, kind: str) -> None:
+    target = corpus_dir(folder) / ("runners.yaml" if kind == "runner-config" else "nvidia-master.yaml")
+    schema = ROOT / "schema" / version / f"{kind}.schema.json"
+    result = subprocess.run([_tool(), "--schemafile", str(schema), str(target)], capture_output=True, text=True,
+                            timeout=300)
+    declared = json.loads(schema.read_text()).get("$id")
+    if result.returncode != 0 and declared:
+        # an expected failure until the owner of the older versions removes their absolute $ids
+        unresolved = re.search(r"Unresolvable: \S+", result.stdout + result.stderr)
+        pytest.xfail(f"{schema.relative_to(ROOT)} declares $id {declared}: check-jsonschema resolves its $refs "
+                     f"against that URL and fails ({unresolved.group(0) if unresolved else 'see its output'})")
+    assert result.returncode == 0, result.stdout + result.stderr

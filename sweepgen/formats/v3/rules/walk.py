@@ -42,8 +42,22 @@ def blocks(key: str, entry: dict[str, Any], scenario: str) -> Iterator[tuple[dic
                 yield block, (key, "scenarios", scenario, i)
 
 
+# the points of the document the rules are looking at: each rule walks them, so they are found once
+# (the document itself is held, so that its id cannot be reused while it is the cached one)
+_last: list[Any] = [None, ()]
+
+
 def points(data: Any, scenarios: tuple[str, ...] = (FIXED, AGENTIC)) -> Iterator[Point]:
     """Every point of every entry (fixed-seq-len first), in document order within each."""
+    if _last[0] is not data:
+        _last[:] = [data, tuple(_points(data))]
+    for point in _last[1]:
+        if point.scenario in scenarios:
+            yield point
+
+
+def _points(data: Any) -> Iterator[Point]:
+    scenarios = (FIXED, AGENTIC)
     for key, entry in entries(data):
         for scenario in scenarios:
             for block, where in blocks(key, entry, scenario):
