@@ -592,13 +592,22 @@ def same_image(a: str, b: str) -> bool:
 
 
 def check_image(image: str) -> None:
-    """The reference grammar of the schema; EditError when image does not follow it."""
+    """The image grammar of the schemas (the newest version's `$defs/image`, the one lint applies);
+    EditError when image does not follow it."""
     from . import schemas
 
-    validator = schemas.subschema_validator("v1", "master-config", "image")
-    if not validator.is_valid(image):
-        expected = schemas.version("v1").schema("master-config")["$defs"]["image"].get("x-sweepgen-expected")
-        raise EditError(f"'{image}' is not a valid image: expected {expected or 'a container image reference'}")
+    version_name, grammar = schemas.definition("image")
+    if not schemas.subschema_validator(version_name, "master-config", "image").is_valid(image):
+        expected = grammar.get("x-sweepgen-expected") or "a container image reference"
+        raise EditError(f"{_shown(image)} is not a valid image: expected {expected}")
+
+
+def _shown(value: str) -> str:
+    """A value quoted for a one-line message: repr's escapes for anything that is not printable
+    (a newline, a bidirectional override), so the message stays one line that reads as it is."""
+    if value.isprintable() and "'" not in value:
+        return f"'{value}'"
+    return repr(value)
 
 
 def bump_targets(docs: list[Document], keys: list[str] | None, old_image: str | None,

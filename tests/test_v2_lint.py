@@ -99,9 +99,12 @@ def test_entry_messages(run) -> None:
 
 
 def test_first_v2_day_lints_clean(run) -> None:
-    report = lint_json(run, str(corpus_dir("inferencemax-93e1b3ca1")))
+    folder = corpus_dir("inferencemax-93e1b3ca1")
+    report = lint_json(run, str(folder))
     assert report["problems"] == []
-    assert report["summary"]["notes"] == []
+    assert report["summary"]["notes"] == [  # nothing but the pointer to the newer format
+        f"{folder}/{name} is in the v2 format (the latest is v3); `sweepgen migrate --to v3 --config-files "
+        f"{folder}/{name}` upgrades it in place" for name in ("amd-master.yaml", "nvidia-master.yaml")]
     assert sorted((f["path"].rsplit("/", 1)[-1], f["version"]) for f in report["summary"]["files"]) == [
         ("amd-master.yaml", "v2"), ("nvidia-master.yaml", "v2"), ("runners.yaml", "v2")]
     assert report["exit_code"] == 0
