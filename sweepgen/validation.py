@@ -265,6 +265,14 @@ def _problems(doc: Document, error: Any, validator: Any) -> Iterable[Problem]:
         yield _at(doc, key_node, path + [error.instance], rule, level,
                   f"key '{error.instance}'{where} is not {expected}")
         return
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+        # a keyword inside propertyNames (a pattern under its allOf): the instance is a mapping key,
+        # whose path is its mapping's
+        key_node, _ = doc.node_at(path + [error.instance])
+        expected = schema.get("x-sweepgen-expected") or _expected(error)
+        yield _at(doc, key_node, path + [error.instance], rule, level,
+                  f"key '{error.instance}'{where} is not {expected}")
+        return
 
     key_node, value_node = doc.node_at(path)
     position = getattr(error, "sweepgen_position", None) or (spec.get("position") if isinstance(spec, dict) else None)
