@@ -210,8 +210,6 @@ def test_the_real_runner_config_reads_yaml11_integers_with_no_problem(run) -> No
     assert {p["level"] for p in report["problems"]} == {"warning"} and report["exit_code"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the lint engine tries a runner config that no master config names "
-                   "against each version before reading it with that version's YAML 1.1 numbers")
 def test_the_real_runner_config_alone_is_v3(run) -> None:
     report = lint_json(run, str(corpus_dir(HEAD) / "runners.yaml"))
     assert [(f["kind"], f["version"]) for f in report["summary"]["files"]] == [("runner-config", "v3")]

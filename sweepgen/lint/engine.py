@@ -221,7 +221,18 @@ def _runner_version(doc: Document, served: schemas.Version | None) -> schemas.Ve
     if served is not None and served in candidates:
         return served
     for v in reversed(candidates):
-        if fastcheck.accepts(v.name, "runner-config", doc.data) or \
-                schemas.validator(v.name, "runner-config").is_valid(doc.data):
+        data = _as_read_by(doc, _format(v)).data
+        if fastcheck.accepts(v.name, "runner-config", data) or schemas.validator(v.name, "runner-config").is_valid(data):
             return v
     return candidates[0]
+
+
+def _as_read_by(doc: Document, fmt: Format | None) -> Document:
+    """The runner config as a format reads it (a copy with YAML 1.1 numbers when the format's owners
+    write them), so that a version is tried on the values it would see."""
+    if fmt is None or "runner-config" not in fmt.yaml11_numbers or not doc.yaml11_numbers:
+        return doc
+    copy = Document(doc.path, doc.text, bom=doc.bom, yaml11_numbers=list(doc.yaml11_numbers))
+    copy.data = doc.data
+    copy.read_yaml11_numbers()
+    return copy
