@@ -134,10 +134,10 @@ def lint_files(
             fmt = _format(version)
             references = fmt.reference_sets(doc.data, doc.path) if fmt is not None else {}
     if runner_path is None:
-        notes.append("no runner config found: the unknown-runner rule was skipped")
+        notes.append("no runner config found: the rules that read it were skipped (give --runner-config)")
     elif references is None:
-        notes.append(f"runner config {display_path(runner_path)} could not be read: the unknown-runner rule "
-                     "was skipped")
+        notes.append(f"runner config {display_path(runner_path)} could not be read: the rules that read it "
+                     "were skipped")
 
     master_data = {d.path: d.data for d, v in zip(master_docs, master_versions) if v is not None}
     token = REFERENCE_SETS.set(references or {})
