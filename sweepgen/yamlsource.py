@@ -605,3 +605,94 @@ def iter_scalars(node: Node) -> Iterator[Node]:
             for k, v in reversed(n.value):
                 todo.append(v)
                 todo.append(k)
+
+
+def _locate_in_tree(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int | None, int]]:
+    out: dict[tuple[Any, ...], tuple[int | None, int]] = {}
+    for path in paths:
+        key_node, value_node = doc.node_at(list(path))
+        node = value_node or key_node
+        out[path] = (key_node.start if key_node is not None else None, node.start if node is not None else 0)
+    return out
+
+
+def locate(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int | None, int]]:
+    """(key offset or None, value offset) of the node at each path, or of the deepest node that exists
+    along it; found in one streaming pass over the parser's events, building no node tree (positions
+    for a few problems in a large, valid file). A document already holding its node tree, or one with
+    load problems, is looked up in the tree instead."""
+    if doc._nodes or doc.problems or not doc.usable or not doc.text:
+        return _locate_in_tree(doc, paths)
+    from _ruamel_yaml import CParser
+    from ruamel.yaml import events as ev
+
+    trie: dict[Any, Any] = {}
+    for path in paths:
+        node_trie = trie
+        for step in path:
+            node_trie = node_trie.setdefault(step, {})
+    found: dict[tuple[Any, ...], tuple[int | None, int]] = {(): (None, 0)}
+    base = 1 if doc.bom else 0
+    parser = CParser(doc.text[base:] if base else doc.text)
+    scalar, alias = ev.ScalarEvent, ev.AliasEvent
+    starts = (ev.MappingStartEvent, ev.SequenceStartEvent)
+    ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
+    # frames: [is a mapping, its trie (None: nothing wanted below), its path, pending key, its offset, index]
+    stack: list[list[Any]] = []
+    root_seen = False
+    try:
+        while True:
+            event = parser.get_event()
+            cls = event.__class__
+            if cls is ev.StreamEndEvent:
+                break
+            if cls in ends:
+                stack.pop()
+                continue
+            if cls is not scalar and cls is not alias and cls not in starts:
+                continue
+            offset = event.start_mark.index + base
+            if not stack:
+                if root_seen:
+                    break
+                root_seen = True
+                found[()] = (None, offset)
+                if cls in starts:
+                    stack.append([cls is ev.MappingStartEvent, trie, (), _NO_KEY, None, 0])
+                continue
+            frame = stack[-1]
+            if frame[0] and frame[3] is _NO_KEY:  # a mapping key
+                if cls is scalar:
+                    value = event.value if event.style or not event.implicit[0] else resolve_plain(event.value)
+                    frame[3], frame[4] = key_text(value), offset
+                else:
+                    frame[3], frame[4] = _NO_KEY, offset
+                    if cls in starts:
+                        stack.append([cls is ev.MappingStartEvent, None, (), _NO_KEY, None, 0])
+                continue
+            if frame[0]:
+                step, key_offset = frame[3], frame[4]
+                frame[3] = _NO_KEY
+            else:
+                step, key_offset = frame[5], None
+                frame[5] += 1
+            child = frame[1].get(step) if frame[1] is not None else None
+            path = frame[2] + (step,) if child is not None else ()
+            if child is not None and path not in found:
+                found[path] = (key_offset, offset)
+            if cls in starts:
+                stack.append([cls is ev.MappingStartEvent, child if child else None, path, _NO_KEY, None, 0])
+    except Exception:  # pragma: no cover - a document that parsed once parses again
+        return _locate_in_tree(doc, paths)
+    finally:
+        try:
+            parser.dispose()
+        except Exception:  # pragma: no cover
+            pass
+    out = {}
+    for path in paths:
+        cut = len(path)
+        while path[:cut] not in found:
+            cut -= 1
+        out[path] = found[path[:cut]]
+    return out

@@ -20,7 +20,7 @@ from ..discovery import find_runner_config, is_runner_config
 from ..formats import Finding, Format, RuleContext
 from ..keywords import REFERENCE_SETS
 from ..problems import Problem, sort_problems
-from ..yamlsource import Document, load_path
+from ..yamlsource import Document, load_path, locate
 from . import rules as generic_rules
 
 
@@ -193,18 +193,23 @@ def _master_problems(doc: Document, version: schemas.Version, fmt: Format | None
     if fmt is not None and fmt.rules:
         context = RuleContext(doc.path, doc.data, masters, runner.data if runner is not None else None,
                               runner.path if runner is not None else None)
-        for rule in fmt.rules:
-            for finding in rule.check(context):
-                out.append(place(doc, finding))
+        findings = [finding for rule in fmt.rules for finding in rule.check(context)]
+        out.extend(place(doc, findings))
     return out
 
 
-def place(doc: Document, finding: Finding) -> Problem:
-    """A format rule's finding at its node: the key of its path, or the value (the nearest
-    existing node when the path goes further than the document)."""
-    key_node, value_node = doc.node_at(list(finding.path))
-    node = key_node if finding.at == "key" and key_node is not None else value_node or key_node
-    return doc.problem(node.start if node is not None else 0, finding.rule, finding.message, finding.level)
+def place(doc: Document, findings: list[Finding]) -> list[Problem]:
+    """Format rules' findings at their nodes: the key of the path, or the value (the nearest
+    existing node when the path goes further than the document), all found in one pass."""
+    if not findings:
+        return []
+    offsets = locate(doc, [tuple(f.path) for f in findings])
+    out = []
+    for finding in findings:
+        key_offset, value_offset = offsets[tuple(finding.path)]
+        offset = key_offset if finding.at == "key" and key_offset is not None else value_offset
+        out.append(doc.problem(offset, finding.rule, finding.message, finding.level))
+    return out
 
 
 def _validate(doc: Document, version_name: str, kind: str) -> list[Problem]:
