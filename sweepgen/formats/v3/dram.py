@@ -79,5 +79,7 @@ def total_cpu_dram_gb(available_mib: int, utilization: float | int | str, gpus: 
                       policy: Policy = POLICY) -> int:
     """The DRAM budget in (decimal) GB of one server replica using `gpus` of a node's `gpus_per_node`."""
     capped = min(available_mib, policy.dram_cap_mib)
-    budget = Fraction(capped * policy.bytes_per_mib) * exact(utilization) * gpus / gpus_per_node
-    return int(budget / policy.bytes_per_gb)
+    share = exact(utilization)
+    # floor(capped * bytes_per_mib * u * gpus / gpus_per_node / bytes_per_gb), in integers
+    return (capped * policy.bytes_per_mib * share.numerator * gpus) // (
+        share.denominator * gpus_per_node * policy.bytes_per_gb)

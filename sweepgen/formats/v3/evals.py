@@ -20,7 +20,6 @@ Rows that run evals move to their plan group's eval kind ("eval", "multinode-eva
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
 from typing import Any, Hashable, Sequence
 
 from sweepgen.formats.base import Group, Row
@@ -29,9 +28,16 @@ from .policy import POLICY, Policy
 from .rows import CONC, EVAL_ALL_CONCS, EVAL_CONC, EVAL_ONLY, RUN_EVAL, agentic, keys, multinode_kind
 
 
-@cache
+_INDEXES: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
+
+
 def _index(names: tuple[str, ...]) -> dict[str, int]:
-    return {name: i for i, name in enumerate(names)}
+    """Key -> position in one key order; looked up by identity (rows of one shape share their keys
+    tuple, and hashing a tuple of twenty strings per lookup is the pass's main cost)."""
+    found = _INDEXES.get(id(names))
+    if found is None or found[0] is not names:
+        found = _INDEXES[id(names)] = (names, {name: i for i, name in enumerate(names)})
+    return found[1]
 
 
 def _get(row: Row, name: str) -> Any:
@@ -52,9 +58,28 @@ def _freeze(value: Any) -> Hashable:
     return value
 
 
-def _topology(row: Row, ignored: frozenset[str]) -> Hashable:
-    """A multinode row's every field but concurrency, naming and eval marks (nested values structurally)."""
-    return tuple(sorted((k, _freeze(v)) for k, v in zip(row.keys, row.values) if k not in ignored))
+class _Topologies:
+    """A multinode row's every field but concurrency, naming and eval marks, nested values compared
+    structurally. The rows of one point share their worker mappings, so each mapping is frozen once."""
+
+    def __init__(self, ignored: tuple[str, ...]) -> None:
+        self.ignored = frozenset(ignored)
+        self._frozen: dict[int, tuple[Any, Hashable]] = {}  # id -> (the value, kept alive; its frozen form)
+
+    def __call__(self, row: Row) -> Hashable:
+        out = []
+        for k, v in zip(row.keys, row.values):
+            if k in self.ignored:
+                continue
+            if isinstance(v, (dict, list)):
+                seen = self._frozen.get(id(v))
+                if seen is None:
+                    seen = self._frozen[id(v)] = (v, _freeze(v))
+                out.append((k, seen[1]))
+            else:
+                out.append((k, v))
+        out.sort(key=lambda pair: pair[0])
+        return tuple(out)
 
 
 def _with(row: Row, changes: dict[str, Any], drop: tuple[str, ...] = ()) -> Row:
@@ -79,7 +104,7 @@ def _with(row: Row, changes: dict[str, Any], drop: tuple[str, ...] = ()) -> Row:
 def mark(rows: Sequence[Row], include_agentic: bool, policy: Policy = POLICY) -> list[Row]:
     rules = policy.evals
     target = policy.seq_lens[rules.seq_len]
-    ignored = frozenset(rules.multinode_ignored)
+    topology = _Topologies(rules.multinode_ignored)
     chosen: set[int] = set()
     eval_conc: dict[int, int] = {}
 
@@ -89,15 +114,18 @@ def mark(rows: Sequence[Row], include_agentic: bool, policy: Policy = POLICY) ->
     single: dict[tuple[Any, ...], list[tuple[int, int]]] = defaultdict(list)
     multi: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
     for i, row in enumerate(rows):
-        if (_get(row, "isl"), _get(row, "osl")) != target:
+        index = _index(row.keys)
+        at_isl, at_osl = index.get("isl"), index.get("osl")
+        if at_isl is None or at_osl is None or (row.values[at_isl], row.values[at_osl]) != target:
             continue
         found = eligible(row)
         if not found:
             continue
-        if "tp" in row.keys:
-            single[tuple(_get(row, f) for f in rules.single_node_group)].append((i, _get(row, CONC)))
-        elif multinode_kind(row):
-            multi[_topology(row, ignored)].append((i, found[-1]))
+        if "tp" in index:
+            values = row.values
+            single[tuple(values[index[f]] for f in rules.single_node_group)].append((i, values[index[CONC]]))
+        elif "prefill" in index:
+            multi[topology(row)].append((i, found[-1]))
     for members in single.values():
         concs = sorted({c for _, c in members})
         wanted = {concs[-1], concs[len(concs) // 2]}
@@ -113,7 +141,7 @@ def mark(rows: Sequence[Row], include_agentic: bool, policy: Policy = POLICY) ->
             if multinode_kind(row):
                 found = eligible(row)
                 if found:
-                    agentic_multi[_topology(row, ignored)].append((i, found[-1]))
+                    agentic_multi[topology(row)].append((i, found[-1]))
                 continue
             agentic_single[tuple(_get(row, f) for f in rules.agentic_group)].append((i, max(_concs(row))))
         for members in agentic_single.values():
@@ -143,7 +171,7 @@ def _highest(groups: Any, chosen: set[int], eval_conc: dict[int, int]) -> None:
 
 def mark_all(rows: Sequence[Row], policy: Policy = POLICY) -> list[Row]:
     target = policy.seq_lens[policy.evals.seq_len]
-    ignored = frozenset(policy.evals.multinode_ignored)
+    topology_of = _Topologies(policy.evals.multinode_ignored)
     out: list[Row] = []
     merged_into: dict[Hashable, int] = {}  # topology -> index in out (fixed and agentic never share one)
     for row in rows:
@@ -154,7 +182,7 @@ def mark_all(rows: Sequence[Row], policy: Policy = POLICY) -> list[Row]:
         if not multinode_kind(row):
             out.append(_with(row, {RUN_EVAL: True}))
             continue
-        topology = _topology(row, ignored)
+        topology = topology_of(row)
         concs = _concs(row)
         at = merged_into.get(topology)
         if at is not None:
