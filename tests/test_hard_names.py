@@ -223,14 +223,17 @@ def test_an_entry_key_with_non_ascii_letters_is_a_warning(run: Any, here: Path, 
     assert run("lint", "--strict", "nvidia-master.yaml").exit_code == 1
 
 
-@pytest.mark.xfail(reason="propertyNames problems are placed at the document's 1:1 with 'the document must be': "
-                          "sweepgen/validation.py must place them at the key (see the report of this change)")
 def test_a_key_problem_points_at_the_key(run: Any, here: Path) -> None:
     text, found = _key_problems(run, here, "gptoss fp4")
     line, column = at(text, '"gptoss fp4":')
     assert found == [(line, column, "key-name", "error",
                       "key 'gptoss fp4' is not a valid entry key: no whitespace, ';', quotes, '\\', '$', "
                       "control or invisible characters")]
+    text, found = _key_problems(run, here, "gptoss-fр4-h100-vllm")
+    line, column = at(text, json.dumps("gptoss-fр4-h100-vllm") + ":")  # written as "gptoss-f\u04404..."
+    assert found == [(line, column, "key-name", "warning",
+                      "key 'gptoss-fр4-h100-vllm' is not plain ASCII (a letter of another script can pass for an "
+                      "ASCII one: Cyrillic 'а' looks like 'a')")]
 
 
 def test_additional_settings_may_not_hold_an_expression(run: Any, here: Path) -> None:
