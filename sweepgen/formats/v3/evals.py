@@ -19,6 +19,7 @@ Rows that run evals move to their plan group's eval kind ("eval", "multinode-eva
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any, Hashable, Sequence
 
@@ -50,36 +51,20 @@ def _concs(row: Row) -> list[int]:
     return list(conc) if isinstance(conc, list) else [conc]
 
 
-def _freeze(value: Any) -> Hashable:
-    if isinstance(value, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
-    return value
-
-
 class _Topologies:
     """A multinode row's every field but concurrency, naming and eval marks, nested values compared
-    structurally. The rows of one point share their worker mappings, so each mapping is frozen once."""
+    structurally (mappings whatever their key order), as one canonical JSON text: rows are checked
+    against the matrix-entry schema, so a field has one JSON type in every row and JSON equality is
+    the generator's Python equality."""
 
     def __init__(self, ignored: tuple[str, ...]) -> None:
         self.ignored = frozenset(ignored)
-        self._frozen: dict[int, tuple[Any, Hashable]] = {}  # id -> (the value, kept alive; its frozen form)
+        self._encode = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
     def __call__(self, row: Row) -> Hashable:
-        out = []
-        for k, v in zip(row.keys, row.values):
-            if k in self.ignored:
-                continue
-            if isinstance(v, (dict, list)):
-                seen = self._frozen.get(id(v))
-                if seen is None:
-                    seen = self._frozen[id(v)] = (v, _freeze(v))
-                out.append((k, seen[1]))
-            else:
-                out.append((k, v))
-        out.sort(key=lambda pair: pair[0])
-        return tuple(out)
+        ignored = self.ignored
+        text: str = self._encode({k: v for k, v in zip(row.keys, row.values) if k not in ignored})
+        return text
 
 
 def _with(row: Row, changes: dict[str, Any], drop: tuple[str, ...] = ()) -> Row:
