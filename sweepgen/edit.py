@@ -15,17 +15,18 @@ from __future__ import annotations
 import bisect
 import difflib
 import json
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 
 from .address import Step, format_address
 from .problems import Problem
 from .scalar_style import DOUBLE, SINGLE, reads_differently_as_plain, render
 from . import yamlsource
-from .yamlsource import ALIAS, MAP, SCALAR, SEQ, Document, Node, iter_scalars, load_string, parse, read_text
+from .yamlsource import ALIAS, MAP, SCALAR, SEQ, Document, Node, iter_scalars, load_path, load_string, parse
 
 MERGE_KEY = "<<"
 
@@ -250,17 +251,85 @@ def display_path(path: Path) -> str:
 
 
 def load_for_edit(path: Path) -> Document:
-    """The parsed file, or an EditError naming the first reason it cannot be edited."""
-    doc = read_text(path, display_path(path))
-    if doc.usable:
-        parse(doc, nodes=True)  # data and node tree in one pass (a lazy tree would parse again)
-    if not doc.usable or doc.root is None:
+    """The parsed file (its values; the node tree is built when an edit needs it, see `_Roots`),
+    or an EditError naming the first reason it cannot be edited."""
+    doc = load_path(path, display_path(path))
+    if not doc.usable or doc.data is None:
         first = doc.problems[0] if doc.problems else None
         where = f"{doc.path}:{first.line}:{first.column}: {first.message}" if first else f"{doc.path}: unreadable"
         raise EditError(f"cannot edit {where}")
-    if doc.root.kind != MAP:
+    if not isinstance(doc.data, dict):
         raise EditError(f"cannot edit {doc.path}: the top level is not a mapping of entries")
     return doc
+
+
+# Lines that start a top-level key of a block mapping: anything at column 0 but blanks, comments,
+# directives and document markers (a BOM may come first).
+_TOP_LEVEL = re.compile(r"^\ufeff?(?=[^ \t\r\n#%])(?!---|\.\.\.)", re.MULTILINE)
+
+
+class _Roots:
+    """The node trees an edit walks, as cheap as they can be had.
+
+    A node tree costs about twice the plain parse of a large file, and an edit needs the nodes
+    of the entries it changes only. In a block mapping whose top-level keys each start a line,
+    every entry's lines are parsed on their own, and only for the entries named; such a tree is
+    used only when its values are the ones the whole file's parse gave that entry. Anything
+    else (a load problem such as an anchor or a duplicate key, a flow mapping, a key the lines
+    do not show) gets the whole document's tree, with its exact refusals and suggestions.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.entries: dict[str, Node | None] = {}
+        self.starts: list[int] | None = None
+
+    def root_for(self, key: Step) -> Node:
+        """A mapping node holding the entry `key` (the whole document's root when need be)."""
+        doc = self.doc
+        if not isinstance(key, str) or doc.problems or not isinstance(doc.data, dict) or key not in doc.data:
+            return self.full()
+        if key not in self.entries:
+            self.entries[key] = self._entry(key)
+        return self.entries[key] or self.full()
+
+    def full(self) -> Node:
+        root = self.doc.root
+        assert root is not None
+        return root
+
+    def _entry(self, key: str) -> Node | None:
+        doc = self.doc
+        if self.starts is None:
+            self.starts = [m.start() for m in _TOP_LEVEL.finditer(doc.text)]
+        keys = list(doc.data)
+        if len(self.starts) != len(keys):
+            return None
+        i = keys.index(key)
+        start = self.starts[i]
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(doc.text)
+        part = Document(doc.path, doc.text[start:end], bom=doc.text.startswith("\ufeff", start))
+        parse(part, nodes=True)
+        root = part.root
+        if part.problems or not part.usable or root is None or root.kind != MAP or root.style is not None \
+                or not isinstance(part.data, dict) or list(part.data) != [key] or not same(part.data[key], doc.data[key]):
+            return None
+        for node in _nodes_of(root):
+            node.start += start
+            node.end += start
+        return root
+
+
+def _nodes_of(root: Node) -> Iterator[Node]:
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        yield node
+        if node.kind == MAP:
+            for k, v in node.value:
+                todo += (k, v)
+        elif node.kind == SEQ:
+            todo += node.value
 
 
 def key_text(node: Node) -> str:
@@ -269,8 +338,7 @@ def key_text(node: Node) -> str:
 
 
 def entry_keys(doc: Document) -> list[str]:
-    assert doc.root is not None
-    return [key_text(k) for k, _ in doc.root.value if k.kind == SCALAR]
+    return list(doc.data) if isinstance(doc.data, dict) else []
 
 
 def suggest(word: str, candidates: list[str]) -> str:
@@ -307,12 +375,12 @@ def _pairs(node: Node, key: str, index: Index | None) -> list[tuple[Node, Node]]
     return by_key.get(key, [])
 
 
-def locate(doc: Document, steps: tuple[Step, ...], index: Index | None = None) -> Located:
+def locate(doc: Document, steps: tuple[Step, ...], index: Index | None = None, roots: _Roots | None = None) -> Located:
     """The node at steps, or an EditError naming the first step that cannot be taken.
 
     Anchors on the way are refused: an alias elsewhere would share the change.
     """
-    node = doc.root
+    node = roots.root_for(steps[0]) if roots is not None and steps else doc.root
     assert node is not None
     in_flow = False
     for depth, step in enumerate(steps):
@@ -411,8 +479,9 @@ def plan(path: Path, doc: Document, targets: list[Target]) -> FileEdit:
     quote: str | None = None
     spans: set[int] = set()
     index: Index = {}
+    roots = _Roots(doc)
     for target in targets:
-        located = locate(doc, target.steps, index)
+        located = locate(doc, target.steps, index, roots)
         node = located.node
         _check_scalar(doc, node, target.steps)
         if node.start in spans:
@@ -594,10 +663,14 @@ def same_image(a: str, b: str) -> bool:
 def check_image(image: str) -> None:
     """The image grammar of the schemas (the newest version's `$defs/image`, the one lint applies);
     EditError when image does not follow it."""
-    from . import schemas
+    from . import fastcheck, schemas
 
     version_name, grammar = schemas.definition("image")
-    if not schemas.subschema_validator(version_name, "master-config", "image").is_valid(image):
+    try:  # the compiled check: jsonschema (and its import) only for an image it does not accept
+        accepted = fastcheck.check_at(f"{schemas.version(version_name).schema_id('master-config')}#/$defs/image")(image)
+    except (fastcheck.Unsupported, KeyError):
+        accepted = False
+    if not accepted and not schemas.subschema_validator(version_name, "master-config", "image").is_valid(image):
         expected = grammar.get("x-sweepgen-expected") or "a container image reference"
         raise EditError(f"{_shown(image)} is not a valid image: expected {expected}")
 
@@ -621,12 +694,10 @@ def bump_targets(docs: list[Document], keys: list[str] | None, old_image: str | 
         return per_file
     assert old_image is not None
     for d in docs:
-        assert d.root is not None
-        for k, entry in d.root.value:
-            image = entry.get("image") if entry.kind == MAP else None
-            if image is not None and image.kind == SCALAR and isinstance(image.value, str) \
-                    and same_image(image.value, old_image):
-                per_file[d.path].append(Target((key_text(k), "image"), key_text(k), new_image))
+        for key, entry in d.data.items():
+            image = entry.get("image") if isinstance(entry, dict) else None
+            if isinstance(image, str) and same_image(image, old_image):
+                per_file[d.path].append(Target((key, "image"), key, new_image))
     return per_file
 
 
@@ -634,10 +705,8 @@ def images_equal_to(docs: list[Document], image: str) -> int:
     """How many entries already have exactly this image."""
     count = 0
     for d in docs:
-        assert d.root is not None
-        for _, entry in d.root.value:
-            node = entry.get("image") if entry.kind == MAP else None
-            count += node is not None and node.kind == SCALAR and node.value == image
+        for entry in d.data.values():
+            count += isinstance(entry, dict) and isinstance(entry.get("image"), str) and entry["image"] == image
     return count
 
 

@@ -30,16 +30,20 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
-    """Every parse of a master config, as (first line after the comment, with node tree)."""
+def parses(here: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Every parse of (a part of) a master config: ("original" / "edited" / "entry", with node tree);
+    "entry" is the lines of one entry of the original, parsed alone."""
     from sweepgen import yamlsource
 
     seen: list[tuple[str, bool]] = []
     real = yamlsource._build
+    target = here / "nvidia-master.yaml"
 
     def counting(doc: Any, parser: Any, base: int, nodes: bool) -> None:
         if "seq-len-configs" in doc.text:
-            seen.append(("edited" if "x/y:9" in doc.text else "original", nodes))
+            original = target.read_text(encoding="utf-8")
+            what = "original" if doc.text == original else "entry" if doc.text in original else "edited"
+            seen.append((what, nodes))
         real(doc, parser, base, nodes)
 
     monkeypatch.setattr(yamlsource, "_build", counting)
@@ -51,14 +55,15 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     ("bump-image", "--key", KEY, "--to", "x/y:9", "--dry-run"),
     ("bump-image", "--from", "nvcr.io/nvidia/tensorrt-llm/release:1.1.0rc2", "--to", "x/y:9"),
     ("set", f"{KEY}.image", "x/y:9"),
+    ("set", f'["kimik2.5-fp4-b200-vllm"].seq-len-configs[0].search-space[0].tp', "4"),  # a flow entry
 ])
 def test_a_clean_file_is_parsed_once_as_it_is_and_once_as_edited(
         run: Any, here: Path, parses: list[tuple[str, bool]], command: tuple[str, ...]) -> None:
     result = run(*command[:1], "--config-files", "nvidia-master.yaml", *command[1:])
     assert result.exit_code == 0, result.stderr
-    # the original: data and node tree in one pass; the edited text: the guard's lint, which
-    # finds nothing, so the original is not linted at all (nothing can have been added)
-    assert parses == [("original", True), ("edited", False)]
+    # the original: its values, and the node tree of the edited entry's own lines; the edited
+    # text: the guard's lint, which finds nothing, so the original is not linted at all
+    assert parses == [("original", False), ("entry", True), ("edited", False)]
 
 
 def test_a_file_with_problems_is_linted_before_too(run: Any, here: Path, parses: list[tuple[str, bool]]) -> None:
@@ -68,8 +73,33 @@ def test_a_file_with_problems_is_linted_before_too(run: Any, here: Path, parses:
     assert result.exit_code == 0, result.stderr
     # the edited text has a problem (the unknown runner), so the original is linted to compare;
     # each lint that reports a problem builds the node tree for its position
-    assert parses == [("original", True), ("edited", False), ("edited", True), ("original", False),
-                      ("original", True)]
+    assert parses == [("original", False), ("entry", True), ("edited", False), ("edited", True),
+                      ("original", False), ("original", True)]
+
+
+@pytest.mark.parametrize("layout", ["anchor", "flow-root", "duplicate", "explicit-key"])
+def test_a_file_the_entry_lines_do_not_explain_gets_the_whole_tree(
+        run: Any, here: Path, parses: list[tuple[str, bool]], layout: str) -> None:
+    """Anything unusual (a load problem, a flow mapping at the top, lines that do not map to the
+    entries) is edited through the whole document's tree, with its exact refusals."""
+    target = here / "nvidia-master.yaml"
+    text = target.read_text(encoding="utf-8")
+    if layout == "anchor":
+        text = text.replace("model: openai/gpt-oss-120b", "model: &m openai/gpt-oss-120b")
+    elif layout == "flow-root":
+        flow_entry = text.split("\nkimik2.5-fp4-b200-vllm: ")[1].strip()
+        text = "{ kimik2.5-fp4-b200-vllm: " + flow_entry + " }\n"  # the whole file one flow mapping
+    elif layout == "duplicate":
+        text = text.replace("  framework: vllm\n", "  framework: vllm\n  framework: vllm\n")
+    else:  # `? key` / `: value`: two lines at column 0 for one entry
+        text = text.replace("dsr1-fp8-h200-trt:\n", "? dsr1-fp8-h200-trt\n:\n")
+    target.write_text(text, encoding="utf-8")
+    key = "kimik2.5-fp4-b200-vllm" if layout == "flow-root" else KEY
+    result = run("set", "--config-files", "nvidia-master.yaml", f'["{key}"].seq-len-configs[0].search-space[0].tp', "4")
+    assert ("original", True) in parses and ("entry", True) not in parses
+    assert result.exit_code in (0, 1)
+    if result.exit_code == 0:
+        assert target.read_text(encoding="utf-8") != text
 
 
 def _replicated(text: str, times: int) -> str:

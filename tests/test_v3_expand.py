@@ -371,3 +371,29 @@ def test_export_shows_the_schema_defaults_expansion_reads(run, toy: Path) -> Non
     worker = exported["m.yaml"]["toymn-fp4-gb-dynamo"]["scenarios"]["fixed-seq-len"][0]["search-space"][0]["decode"]
     assert list(worker) == ["num-worker", "tp", "ep", "dp-attn", "pp", "additional-settings", "dcp-size", "pcp-size"]
     assert exported["runners.yaml"]["hardware"]["cluster:gb-y"]["available-cpu-dram-mib"] == 3_000_000
+
+
+def test_policies_are_data_declared_once() -> None:
+    """The headroom, the eval selection, the agentic duration, the DRAM cap and units, the sequence-length
+    names: written in formats/v3/policy.py only, never as literals in the code that uses them."""
+    import io
+    import tokenize
+
+    from conftest import ROOT
+
+    literals = {"256", "3600", "2861022", "2_861_022", "16", "1024", "8192", "1_000_000_000", "'8k1k'", '"8k1k"',
+                "'1k1k'", '"1k1k"'}
+    found = []
+    folder = ROOT / "sweepgen" / "formats" / "v3"
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "policy.py":
+            continue
+        previous = tokenize.INDENT
+        for token in tokenize.generate_tokens(io.StringIO(path.read_text()).readline):
+            docstring = token.type == tokenize.STRING and previous in (tokenize.INDENT, tokenize.NEWLINE,
+                                                                        tokenize.DEDENT, tokenize.NL)
+            if token.type != tokenize.COMMENT and not docstring and token.string in literals:
+                found.append(f"{path.name}:{token.start[0]}: {token.string}")
+            if token.type != tokenize.COMMENT:
+                previous = token.type
+    assert found == []
