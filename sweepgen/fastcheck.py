@@ -24,7 +24,6 @@ _IGNORED = frozenset((
     "$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples",
     "deprecated", "readOnly", "writeOnly", "format", "contentMediaType", "contentEncoding",
     "x-sweepgen-version", "x-sweepgen-rule", "x-sweepgen-expected", "x-sweepgen-level", "x-sweepgen-message",
-    "x-sweepgen-migrate",
     # editor annotations (yaml-language-server, VS Code): completion and messages, never a constraint
     "errorMessage", "patternErrorMessage", "markdownDescription", "defaultSnippets", "enumDescriptions",
     "markdownEnumDescriptions", "deprecationMessage", "doNotSuggest",

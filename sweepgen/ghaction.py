@@ -10,7 +10,9 @@ checks it against a strict grammar, and writes step outputs for the later steps:
   workflow's fixed shard slots `matrix-1..N` of at most 256 entries each (`[]` for
   unused slots), with `total`.
 - `check-names`: NAMES is `plan`'s list of matrix names; every one must be read by a job
-  of the workflow, so that a new model in the configs cannot be dropped in silence.
+  of the workflow, so that a new model (or kind of job) in the configs cannot be dropped in
+  silence. The workflow names its jobs' matrices without the scenario the names start with
+  (`--scenario 8k1k`: job `dsr1-eval-1` reads `8k1k-dsr1-eval-1`).
 - `bump-comment`: COMMENT_BODY must be exactly `/bump-image KEY... NEW_IMAGE`.
 - `bump-dispatch`: KEYS (space-separated) or OLD_IMAGE, and NEW_IMAGE.
   Both write `keys` (space-separated), `old-image` and `new-image`.
@@ -212,25 +214,26 @@ def e2e_args(slots: int) -> int:
 
 # ---------------------------------------------------------------------------- check-names
 
-def unconsumed(names_json: str, seq_len: str, consumed: list[str]) -> list[str]:
+def unconsumed(names_json: str, scenario: str, consumed: list[str]) -> list[str]:
     """The planned matrices (NAMES, `plan`'s JSON list) that no job of the workflow reads;
-    the workflow names its jobs' matrices without the `<seq-len>-` prefix."""
+    the workflow names its jobs' matrices without the `<scenario>-` prefix (a sequence length
+    such as `1k1k`, or `agentic`)."""
     try:
         names = json.loads(names_json)
     except ValueError:
         raise Refused("NAMES is not the JSON list of matrix names that plan writes") from None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise Refused("NAMES is not the JSON list of matrix names that plan writes")
-    wanted = {f"{seq_len}-{c}" for c in consumed}
+    wanted = {f"{scenario}-{c}" for c in consumed}
     return [n for n in names if n not in wanted]
 
 
-def check_names(seq_len: str, consumed: list[str]) -> int:
-    left = unconsumed(os.environ.get("NAMES", ""), seq_len, consumed)
+def check_names(scenario: str, consumed: list[str]) -> int:
+    left = unconsumed(os.environ.get("NAMES", ""), scenario, consumed)
     if left:
         raise Refused(f"no job of this workflow runs the planned matri{'ces' if len(left) > 1 else 'x'} "
                       f"{', '.join(left)}: add {'their jobs' if len(left) > 1 else 'its job'} to the workflow")
-    print(f"every planned {seq_len} matrix has its job")
+    print(f"every planned {scenario} matrix has its job")
     return 0
 
 
@@ -344,8 +347,9 @@ def parser() -> argparse.ArgumentParser:
     e2e = commands.add_parser("e2e-args", help="Run the sweepgen command line in SWEEPGEN_COMMAND; shard its matrix.")
     e2e.add_argument("--slots", type=int, default=2, help="The workflow's shard slots (matrix-1..N).")
     names = commands.add_parser("check-names", help="Fail when a matrix in NAMES has no job in the workflow.")
-    names.add_argument("--seq-len", required=True, help="The sequence length planned.")
-    names.add_argument("consumed", nargs="+", help="The matrices the workflow's jobs read, without '<seq-len>-'.")
+    names.add_argument("--scenario", required=True,
+                       help="What the planned matrix names start with, their scenario (e.g. 1k1k).")
+    names.add_argument("consumed", nargs="+", help="The matrices the workflow's jobs read, without '<scenario>-'.")
     commands.add_parser("bump-comment", help="Parse /bump-image KEY... NEW_IMAGE from COMMENT_BODY.")
     commands.add_parser("bump-dispatch", help="Check KEYS or OLD_IMAGE, and NEW_IMAGE.")
     return top
@@ -361,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
                 parser().error("--slots must be at least 1")
             return e2e_args(options.slots)
         if options.command == "check-names":
-            return check_names(options.seq_len, options.consumed)
+            return check_names(options.scenario, options.consumed)
         if options.command == "bump-comment":
             return bump_comment()
         return bump_dispatch()

@@ -166,6 +166,5 @@ KEYWORDS = {
     "x-sweepgen-rule": _annotation,
     "x-sweepgen-expected": _annotation,
     "x-sweepgen-level": _annotation,
-    "x-sweepgen-migrate": _annotation,
     "x-sweepgen-message": _annotation,
 }

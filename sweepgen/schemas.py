@@ -136,6 +136,26 @@ def detect(data: Any) -> Version:
     return versions()[0]
 
 
+def recognized(data: Any) -> Version | None:
+    """The version of a document by its shape: the newest whose detection rule matches; as `detect`
+    for anything that is no mapping of entries (its schema then says what is wrong); None for a
+    mapping of entries that no version's rule matches (a file that is no master config)."""
+    if not isinstance(data, dict) or not data:
+        return detect(data)
+    for v in reversed(versions()):
+        if v.detect and _matches(v.detect, data):
+            return v
+    return None
+
+
+def unrecognized_message() -> str:
+    """What a master config that no version recognises lacks, from the versions' detection rules."""
+    marks = [f"{v.detect['entry-has']} ({v.name})" for v in versions() if v.detect and "entry-has" in v.detect]
+    listed = ", ".join(marks[:-1]) + (f" or {marks[-1]}" if len(marks) > 1 else "".join(marks))
+    return (f"no sweepgen format version describes this file: no entry has {listed}; "
+            f"if it is a master config, name its version with --schema-version or a schema modeline")
+
+
 def _matches(rule: dict[str, Any], data: Any) -> bool:
     if not isinstance(data, dict):
         return False

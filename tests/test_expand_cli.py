@@ -380,7 +380,16 @@ def test_undecodable_config(run, project) -> None:
 
 def test_project_configs_expand(run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    entries = json.loads(ok(run("full-sweep")))
+    # the project's own configs are v3, and show every row shape
+    rows = json.loads(ok(run("full-sweep")))
+    assert {("prefill" in r, "scenario-type" in r) for r in rows} == {
+        (False, False), (True, False), (False, True), (True, True)}
+    assert any(r.get("kv-offloading") == "dram" and r["total-cpu-dram-gb"] > 0 for r in rows)
+    assert any("router" in r for r in rows) and any("kv-p2p-transfer" in r for r in rows)
+    # the seed-era examples (v1) kept as test data expand with the seed's keys
+    v1 = "tests/data/v1-configs/"
+    entries = json.loads(ok(run("full-sweep", "--config-files", v1 + "nvidia-master.yaml", v1 + "amd-master.yaml",
+                                "--runner-config", v1 + "runners.yaml")))
     assert entries and all(list(e) == list(sweep_row({"image": 0, "model": 0, "precision": 0, "framework": 0},
                                                     "r", 1, 1, 1, 1, "x")) for e in entries)
 

@@ -141,35 +141,54 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_e2e_args_runs_the_command_and_fills_the_slots(action, run, project: Path) -> None:  # type: ignore[no-untyped-def]
-    command = "full-sweep --model-prefix gptoss --runner-type b200 --test-mode"
+    command = "full-sweep --model-prefix gptoss --seq-lens 1k1k --max-conc 8"
     expected = json.loads(run(*command.split()).stdout)
+    assert [(row["tp"], row["conc"]) for row in expected] == [(1, 4), (1, 8), (8, 4), (8, 8)]
     output, summary = project / "output", project / "summary"
     code, out, err = action("e2e-args", "--slots", "2", SWEEPGEN_COMMAND=command,
                             GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary))
-    assert (code, out, err) == (0, f"sweepgen {command}\n3 jobs in 1 of 2 matrices\n", "")
+    assert (code, out, err) == (0, f"sweepgen {command}\n4 jobs in 1 of 2 matrices\n", "")
     written = read_outputs(output)
     assert list(written) == ["matrix-1", "matrix-2", "total"]
     assert json.loads(written["matrix-1"]) == expected
-    assert (written["matrix-2"], written["total"]) == ("[]", "3")
-    assert summary.read_text() == f"### E2E\n\n`sweepgen {command}`: 3 jobs in 1 of 2 matrices\n"
+    assert (written["matrix-2"], written["total"]) == ("[]", "4")
+    assert summary.read_text() == f"### E2E\n\n`sweepgen {command}`: 4 jobs in 1 of 2 matrices\n"
+
+
+def test_e2e_args_takes_every_row_shape(action, run, project: Path) -> None:  # type: ignore[no-untyped-def]
+    """One command line may give fixed and agentic, single-node and multinode rows together: the
+    slots take them as they come (benchmark-tmpl.yml takes any shape)."""
+    command = ("test-config --config-keys dsr1-fp4-gb200-dynamo-trt dsr1-fp4-gb200-dynamo-trt-agentic "
+               "dsr1-fp8-h200-sglang-agentic --conc 8 16")
+    expected = json.loads(run(*command.split()).stdout)
+    shapes = {("prefill" in row, "scenario-type" in row) for row in expected}
+    assert shapes == {(True, False), (True, True), (False, True)}
+    code, out, _ = action("e2e-args", SWEEPGEN_COMMAND=command)
+    assert code == 0
+    lines = out.splitlines()
+    assert json.loads(lines[1].removeprefix("matrix-1=")) == expected
+    assert lines[2:] == ["matrix-2=[]", f"total={len(expected)}", f"{len(expected)} jobs in 1 of 2 matrices"]
 
 
 def test_e2e_args_takes_plan_and_a_leading_sweepgen(action, run, project: Path) -> None:  # type: ignore[no-untyped-def]
-    plan = json.loads(run("plan", "--seq-lens", "8k1k").stdout)
-    code, out, _ = action("e2e-args", SWEEPGEN_COMMAND="sweepgen plan --seq-lens '8k1k'")
+    plan = json.loads(run("plan", "--scenario-type", "fixed-seq-len", "--seq-lens", "8k1k").stdout)
+    assert list(plan) == ["8k1k-gptoss", "8k1k-gptoss-eval", "8k1k-dsr1", "8k1k-dsr1-eval", "8k1k-dsr1-multinode-eval"]
+    code, out, _ = action("e2e-args", SWEEPGEN_COMMAND="sweepgen plan --scenario-type fixed-seq-len --seq-lens '8k1k'")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "sweepgen plan --seq-lens 8k1k"
+    assert lines[0] == "sweepgen plan --scenario-type fixed-seq-len --seq-lens 8k1k"
     assert json.loads(lines[1].removeprefix("matrix-1=")) == [e for group in plan.values() for e in group]
-    assert lines[2:] == ["matrix-2=[]", "total=46", "46 jobs in 1 of 2 matrices"]
+    assert lines[2:] == ["matrix-2=[]", "total=13", "13 jobs in 1 of 2 matrices"]
 
 
 def big_config(points: int) -> str:
-    """One entry with `points` search points of 11 concurrencies each (1..1024)."""
-    space = "".join(f"    - {{ tp: {2 ** (i % 4)}, ep: {i + 1}, conc-start: 1, conc-end: 1024 }}\n" for i in range(points))
+    """One v3 entry (the format of the project's runners.yaml) with `points` single-node 1k1k
+    search points of 11 concurrencies each (1..1024), so no job runs evals."""
+    space = "".join(f"      - {{ tp: {2 ** (i % 4)}, ep: {i + 1}, conc-start: 1, conc-end: 1024 }}\n"
+                    for i in range(points))
     return ("dsr1-fp8-b200-sglang:\n  image: lmsysorg/sglang:v0.5.3\n  model: deepseek-ai/DeepSeek-R1-0528\n"
-            "  model-prefix: dsr1\n  runner: b200\n  precision: fp8\n  framework: sglang\n  seq-len-configs:\n"
-            "  - isl: 1024\n    osl: 1024\n    search-space:\n" + space)
+            "  model-prefix: dsr1\n  runner: b200\n  precision: fp8\n  framework: sglang\n  multinode: false\n"
+            "  scenarios:\n    fixed-seq-len:\n    - isl: 1024\n      osl: 1024\n      search-space:\n" + space)
 
 
 def test_e2e_args_shards_a_large_matrix_evenly(action, project: Path) -> None:  # type: ignore[no-untyped-def]
@@ -270,10 +289,20 @@ def test_the_subcommand_never_sees_the_step_files(action, project: Path) -> None
 
 
 def test_e2e_args_passes_sweepgen_errors_through(action, project: Path) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = action("e2e-args", SWEEPGEN_COMMAND="full-sweep --model-prefix nope")
-    assert (code, out) == (1, "sweepgen full-sweep --model-prefix nope\n")
-    assert err.splitlines() == ["sweepgen: error: No configs found matching filters: model-prefix=['nope']",
+    code, out, err = action("e2e-args", SWEEPGEN_COMMAND="full-sweep --runner-type nope")
+    assert (code, out) == (1, "sweepgen full-sweep --runner-type nope\n")
+    assert err.splitlines() == ["sweepgen: error: Invalid runner type(s): {'nope'}. Valid runner types are: b200, "
+                                "cluster:gb200-nv, cluster:h200-dgxc, gb200, h200, mi300x, mi355x",
                                 "sweepgen: error: sweepgen full-sweep failed with exit code 1"]
+    code, out, err = action("e2e-args", SWEEPGEN_COMMAND="plan --seq-lens 1k8k")  # v3 names 1k1k and 8k1k only
+    assert (code, err.splitlines()[-1]) == (1, "sweepgen: error: sweepgen plan failed with exit code 2")
+
+
+def test_e2e_args_a_command_that_matches_nothing(action, project: Path) -> None:  # type: ignore[no-untyped-def]
+    """On v3 configs a full-sweep that matches nothing prints [] (the generator's behaviour): no
+    jobs, both slots empty, so the benchmark jobs are skipped."""
+    code, out, _ = action("e2e-args", SWEEPGEN_COMMAND="full-sweep --model-prefix nope")
+    assert (code, out.splitlines()[1:]) == (0, ["matrix-1=[]", "matrix-2=[]", "total=0", "0 jobs in 0 of 2 matrices"])
 
 
 def test_e2e_args_refuses_output_that_is_not_a_matrix(action, project: Path) -> None:  # type: ignore[no-untyped-def]
@@ -285,13 +314,29 @@ def test_e2e_args_refuses_output_that_is_not_a_matrix(action, project: Path) -> 
 
 def test_check_names(action) -> None:  # type: ignore[no-untyped-def]
     names = json.dumps(["1k1k-dsr1-1", "1k1k-dsr1-2"])
-    assert action("check-names", "--seq-len", "1k1k", "dsr1-1", "dsr1-2", "gptoss-1", NAMES=names) == (
+    assert action("check-names", "--scenario", "1k1k", "dsr1-1", "dsr1-2", "gptoss-1", NAMES=names) == (
         0, "every planned 1k1k matrix has its job\n", "")
     names = json.dumps(["1k1k-dsr1-1", "1k1k-qwen-1", "1k1k-qwen-2"])
-    assert action("check-names", "--seq-len", "1k1k", "dsr1-1", NAMES=names) == refused(
+    assert action("check-names", "--scenario", "1k1k", "dsr1-1", NAMES=names) == refused(
         "no job of this workflow runs the planned matrices 1k1k-qwen-1, 1k1k-qwen-2: add their jobs to the workflow")
-    assert action("check-names", "--seq-len", "1k1k", "dsr1-1", NAMES="") == refused(
+    assert action("check-names", "--scenario", "1k1k", "dsr1-1", NAMES="") == refused(
         "NAMES is not the JSON list of matrix names that plan writes")
+    assert action("check-names", "--scenario", "1k1k", "dsr1-1", NAMES="[]") == (
+        0, "every planned 1k1k matrix has its job\n", "")
+
+
+def test_check_names_of_every_kind_and_scenario(action) -> None:  # type: ignore[no-untyped-def]
+    """The eval and multinode kinds are matrices like any other, and agentic is a scenario like
+    the sequence lengths: a kind with no job is named, as a model with none is."""
+    names = json.dumps(["agentic-dsr1-1", "agentic-dsr1-multinode-1", "agentic-dsr1-multinode-2"])
+    assert action("check-names", "--scenario", "agentic", "dsr1-1", "dsr1-multinode-1", "dsr1-multinode-2",
+                  NAMES=names) == (0, "every planned agentic matrix has its job\n", "")
+    names = json.dumps(["8k1k-dsr1-1", "8k1k-dsr1-eval-1", "8k1k-dsr1-multinode-eval-1"])
+    assert action("check-names", "--scenario", "8k1k", "dsr1-1", "dsr1-eval-1", NAMES=names) == refused(
+        "no job of this workflow runs the planned matrix 8k1k-dsr1-multinode-eval-1: add its job to the workflow")
+    # a job named for one scenario does not read another's matrix
+    assert action("check-names", "--scenario", "1k1k", "dsr1-1", NAMES=json.dumps(["8k1k-dsr1-1"])) == refused(
+        "no job of this workflow runs the planned matrix 8k1k-dsr1-1: add its job to the workflow")
 
 
 # --------------------------------------------------------------------------- the module entry point

@@ -13,6 +13,7 @@ from conftest import ROOT
 from sweepgen.lint import lint_files
 
 SOURCE = ROOT / "configs" / "nvidia-master.yaml"
+V1 = ROOT / "tests" / "data" / "v1-configs"
 DAMAGE = [b"\t", b":", b"- ", b"{", b"}", b"[", b"]", b"&a ", b"*a", b"!!int ", b"%", b'"', b"'", b"\x00",
           b"\xff", b"\xe2\x80", b"\r", b"\n", b"    ", b"#", b"yes", b"8.0", b"---\n", b"? ", b"|\n", b"\xef\xbb\xbf"]
 
@@ -33,7 +34,7 @@ def _damage(data: bytes, rng: random.Random) -> bytes:
 
 V3_CASES = ROOT / "tests" / "v3_cases"
 # (config, its runner config): the project's own, and v3 configs whose damage reaches the v3 rules
-SOURCES = [(SOURCE, ROOT / "configs" / "runners.yaml"),
+SOURCES = [(SOURCE, ROOT / "configs" / "runners.yaml"), (V1 / "nvidia-master.yaml", V1 / "runners.yaml"),
            (V3_CASES / "valid.yaml", V3_CASES / "runners" / "runners.yaml"),
            (V3_CASES / "cross.yaml", V3_CASES / "runners" / "runners.yaml")]
 
@@ -57,7 +58,9 @@ def test_damaged_configs_never_crash(tmp_path: Path, seed: int, source: Path, ru
 
 def test_damaged_config_through_the_cli(run, tmp_path: Path) -> None:
     target = tmp_path / "broken.yaml"
-    target.write_bytes(SOURCE.read_bytes().replace(b"  model: openai/gpt-oss-120b\n", b"  model: [openai\n", 1))
+    source = SOURCE.read_bytes()
+    assert b"  model: deepseek-r1-fp4\n" in source
+    target.write_bytes(source.replace(b"  model: deepseek-r1-fp4\n", b"  model: [deepseek\n", 1))
     result = run("lint", "--format", "json", "--runner-config", str(ROOT / "configs" / "runners.yaml"), str(target))
     report = json.loads(result.stdout)
     assert result.exit_code == 1

@@ -113,6 +113,7 @@ def test_annotations_name_files_from_the_repository_root(run, repo: Path, monkey
 def test_the_step_summary_renders_the_text_it_holds(run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py is a test extra")
     summary = repo / "summary.md"
+    (repo / "configs" / "runners.yaml").unlink()  # for a note: no runner config found
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
     monkeypatch.setenv("GITHUB_REPOSITORY", "org/suite")

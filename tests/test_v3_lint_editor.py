@@ -198,16 +198,6 @@ def _editor_entries(path: Path, diagnostics: list[dict[str, Any]]) -> set[str]:
     return {owner[d["range"]["start"]["line"]] for d in diagnostics if d.get("severity", 1) == 1}
 
 
-def _known_failure(version: str, messages: list[str]) -> None:
-    """An older version whose files still declare an absolute $id: the editor resolves their relative
-    cross-file $refs against that URL, not against the files beside them. An expected failure, named,
-    until their owner removes the $ids (then the test holds them like v3)."""
-    ids = [f"schema/{version}/{kind}.schema.json ($id {schema['$id']})" for kind in ("master-config", "runner-config")
-           if "$id" in (schema := json.loads((ROOT / "schema" / version / f"{kind}.schema.json").read_text()))]
-    if messages and ids:
-        pytest.xfail(f"{', '.join(ids)}: the editor reports {messages[0]!r}")
-
-
 @pytest.mark.parametrize("version,folder", [("v1", "inferencemax-17d5e204f"), ("v2", "inferencemax-93e1b3ca1"),
                                             ("v3", "inferencex-843c6254f")])
 def test_real_files_open_clean_through_the_modeline(workspace, version: str, folder: str) -> None:
@@ -216,8 +206,6 @@ def test_real_files_open_clean_through_the_modeline(workspace, version: str, fol
     name = "amd-master.yaml"
     path = _write(configs, f"{version}-{name}", version, (source / name).read_text())
     diagnostics = client.open(path)
-    if version != "v3":
-        _known_failure(version, [d["message"] for d in diagnostics])
     assert _unresolved(diagnostics) == []
     assert [d["message"] for d in diagnostics if d.get("severity", 1) == 1] == []
     runners = _write(configs, f"{version}-runners.yaml", version, (source / "runners.yaml").read_text(),
@@ -251,7 +239,6 @@ def test_editor_diagnostics_agree_with_sweepgen_on_older_versions(run, workspace
         text = (cases / name).read_text()
         path = _write(configs, f"{version}-{name}", version, re.sub(r"^# yaml-language-server:.*\n", "", text))
         diagnostics = client.open(path)
-        _known_failure(version, _unresolved(diagnostics))
         assert _unresolved(diagnostics) == [], name
         assert _editor_entries(path, diagnostics) == _sweepgen_entries(run, path, runners), name
 

@@ -193,10 +193,4 @@ def test_check_jsonschema_validates_older_versions_offline(version: str, folder:
     schema = ROOT / "schema" / version / f"{kind}.schema.json"
     result = subprocess.run([_tool(), "--schemafile", str(schema), str(target)], capture_output=True, text=True,
                             timeout=300)
-    declared = json.loads(schema.read_text()).get("$id")
-    if result.returncode != 0 and declared:
-        # an expected failure until the owner of the older versions removes their absolute $ids
-        unresolved = re.search(r"Unresolvable: \S+", result.stdout + result.stderr)
-        pytest.xfail(f"{schema.relative_to(ROOT)} declares $id {declared}: check-jsonschema resolves its $refs "
-                     f"against that URL and fails ({unresolved.group(0) if unresolved else 'see its output'})")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -6,9 +6,13 @@
   checkout drops its credentials, permissions are read-only except where a job pushes;
 - no `run:` block holds `${{ ... }}` text: values reach scripts only through `env:`;
 - every `sweepgen ...` command of a `run:` block parses with sweepgen's own CLI, and runs
-  with exit 0 against the project's own configs (placeholders given real values);
-- every matrix consumer is guarded against `[]` and passes each matrix-entry field to
-  benchmark-tmpl.yml as the typed input of the same name.
+  with exit 0 against the project's own configs (placeholders given real values; a step that
+  branches on its inputs is run by bash, once per caller, with a stand-in sweepgen that
+  records the command line it gets);
+- one caller per scenario (the fixed sequence lengths 1k1k and 8k1k, and agentic), whose
+  plans together are every job of the configs, each once, each run by a scheduler job;
+- every matrix consumer is guarded against `[]` and passes each matrix entry whole to
+  benchmark-tmpl.yml.
 """
 
 from __future__ import annotations
@@ -31,7 +35,12 @@ from conftest import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
-SEQ_LENS = ("1k1k", "1k8k", "8k1k")
+# The scenarios of the nightly callers (sweep-<scenario>.yml), as the plan's matrix names start,
+# and the `sweepgen plan` filters that select each one's jobs.
+SCENARIOS = ("1k1k", "8k1k", "agentic")
+SCENARIO_FILTERS = {"1k1k": ("--scenario-type", "fixed-seq-len", "--seq-lens", "1k1k"),
+                    "8k1k": ("--scenario-type", "fixed-seq-len", "--seq-lens", "8k1k"),
+                    "agentic": ("--scenario-type", "agentic-coding")}
 SHA_PIN = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?:\s+#\s*(?P<comment>.*))?$")
 PLACEHOLDER = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
@@ -122,7 +131,7 @@ def run_blocks() -> list[Step]:
 def test_the_workflows_are_there() -> None:
     assert [p.name for p in FILES] == [
         "benchmark-tmpl.yml", "bump-image.yml", "config-lint.yml", "e2e-tests.yml", "run-sweep.yml",
-        "sweep-1k1k.yml", "sweep-1k8k.yml", "sweep-8k1k.yml", "sweep-scheduler.yml", "tests.yml"]
+        "sweep-1k1k.yml", "sweep-8k1k.yml", "sweep-agentic.yml", "sweep-scheduler.yml", "tests.yml"]
 
 
 def test_github_workflow_schema() -> None:
@@ -215,6 +224,7 @@ def test_every_action_is_pinned_to_a_commit_with_its_version() -> None:
         "actions/setup-python": {("e797f83bcb11b83ae66e0230d6156d7c80228e7c", "v6.0.0")},
         "actions/upload-artifact": {("330a01c490aca151604b8cf639adc76d48f6c5d4", "v5.0.0")},
         "actions/create-github-app-token": {("67018539274d69449ef7c02e8e71183d1719ab42", "v2.1.4")},
+        "github/codeql-action/upload-sarif": {("ff0a06e83cb2de871e5a09832bc6a81e7276941f", "v3.28.18")},
     }
 
 
@@ -238,6 +248,9 @@ def test_permissions() -> None:
         elif path.name == "run-sweep.yml":
             assert data["permissions"] == {}
             assert written == {("revoke", "pull-requests")}
+        elif path.name == "config-lint.yml":  # only the job that uploads to code scanning writes
+            assert data["permissions"] == {"contents": "read"}
+            assert written == {("code-scanning", "security-events")}
         else:
             assert data["permissions"] == {"contents": "read"}, path.name
             assert written == set(), path.name
@@ -256,9 +269,36 @@ def test_config_lint_runs_on_config_and_schema_changes() -> None:
     data = load(WORKFLOWS / "config-lint.yml")
     assert data["on"] == {"pull_request": {"types": ["opened", "synchronize", "reopened"],
                                            "paths": ["configs/**", "schema/**", ".github/workflows/config-lint.yml"]}}
-    runs = [s.step["run"] for s in run_blocks() if s.workflow == "config-lint.yml"]
-    assert runs == ["python -m pip install .", "sweepgen lint --format github", "sweepgen plan --summary",
-                    'sweepgen diff --base "origin/$BASE_REF" --format markdown --summary']
+    runs = [(s.job, s.step["run"]) for s in run_blocks() if s.workflow == "config-lint.yml"]
+    assert runs == [("lint", "python -m pip install ."), ("lint", "sweepgen lint --format github"),
+                    ("lint", "sweepgen plan --summary"),
+                    ("lint", 'sweepgen diff --base "origin/$BASE_REF" --format markdown --summary'),
+                    ("code-scanning", "python -m pip install ."),
+                    ("code-scanning", 'sweepgen lint --format sarif > sweepgen.sarif || [ "$?" -eq 1 ]')]
+
+
+def test_config_lint_uploads_its_findings_to_code_scanning(tmp_path: Path) -> None:
+    """The SARIF step tolerates exit 1 (problems found: they are in the file) and nothing else;
+    the upload reads that file, for pull requests from this repository only (a fork's token
+    cannot write security events)."""
+    data = load(WORKFLOWS / "config-lint.yml")
+    job = data["jobs"]["code-scanning"]
+    assert job["permissions"] == {"contents": "read", "security-events": "write", "actions": "read"}
+    assert "permissions" not in data["jobs"]["lint"]
+    (sarif,) = [s for s in job["steps"] if "--format sarif" in s.get("run", "")]
+    upload = job["steps"][-1]
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert upload["with"]["sarif_file"] == sarif["run"].split("> ")[1].split()[0] == "sweepgen.sarif"
+    assert upload["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for code in (0, 1, 2, 3):
+        (bin_dir / "sweepgen").write_text(f"#!/bin/bash\necho '{{\"version\": \"2.1.0\"}}'\nexit {code}\n")
+        (bin_dir / "sweepgen").chmod(0o755)
+        done = subprocess.run(["bash", "-e", "-c", sarif["run"]], cwd=tmp_path, capture_output=True, text=True,
+                              env={"PATH": f"{bin_dir}:/usr/bin:/bin"}, timeout=60)
+        assert (done.returncode == 0) == (code in (0, 1)), (code, done.stderr)
+        assert json.loads((tmp_path / "sweepgen.sarif").read_text()) == {"version": "2.1.0"}
 
 
 def test_tests_workflow_runs_the_readme_test_command() -> None:
@@ -270,15 +310,23 @@ def test_tests_workflow_runs_the_readme_test_command() -> None:
     assert [s.step["run"] for s in run_blocks() if s.workflow == "tests.yml"] == [command]
 
 
-def test_one_thin_caller_per_sequence_length() -> None:
-    for seq in SEQ_LENS:
-        data = load(WORKFLOWS / f"sweep-{seq}.yml")
+def test_one_thin_caller_per_scenario() -> None:
+    """sweep-1k1k, sweep-8k1k, sweep-agentic: each calls the scheduler with its scenario, at a
+    time of its own; no other workflow is a nightly sweep (v3 names no 1k8k)."""
+    crons = []
+    for scenario in SCENARIOS:
+        data = load(WORKFLOWS / f"sweep-{scenario}.yml")
         assert set(data["on"]) == {"schedule", "workflow_dispatch"}
-        assert len(data["on"]["schedule"]) == 1
+        (cron,) = data["on"]["schedule"]
+        crons.append(cron["cron"])
+        assert data["concurrency"] == {"group": f"sweep-{scenario}", "cancel-in-progress": False}
         (job,) = data["jobs"].values()
         assert job["uses"] == "./.github/workflows/sweep-scheduler.yml"
-        assert job["with"] == {"seq-len": seq}
+        assert job["with"] == {"scenario": scenario}
         assert job["secrets"] == {"HF_TOKEN": "${{ secrets.HF_TOKEN }}"}
+    assert len(set(crons)) == len(crons)
+    assert sorted(p.name for p in FILES if p.name.startswith("sweep-") and p.name != "sweep-scheduler.yml") == \
+        sorted(f"sweep-{scenario}.yml" for scenario in SCENARIOS)
 
 
 def test_bump_image_triggers() -> None:
@@ -307,7 +355,7 @@ def consumers() -> list[tuple[str, str, dict[str, Any], str, str]]:
 
 
 def test_every_fromjson_consumer_is_guarded_against_an_empty_matrix() -> None:
-    assert len(consumers()) == 8
+    assert len(consumers()) == 14  # the scheduler's 12 (6 groups, 2 slots each), e2e-tests' 2
     for name, job_id, job, needs, output in consumers():
         assert f"needs.{needs}.outputs.{output} != '[]'" in job.get("if", ""), f"{name} {job_id}"
         assert needs == job["needs"]
@@ -329,7 +377,7 @@ def test_the_scheduler_has_a_job_for_every_matrix_it_plans() -> None:
     benchmark_jobs = [job_id for job_id in data["jobs"] if job_id != "plan"]
     assert list(plan["outputs"]) == benchmark_jobs
     for name in benchmark_jobs:
-        assert plan["outputs"][name] == f"${{{{ steps.plan.outputs[format('{{0}}-{name}', inputs.seq-len)] }}}}"
+        assert plan["outputs"][name] == f"${{{{ steps.plan.outputs[format('{{0}}-{name}', inputs.scenario)] }}}}"
         assert data["jobs"][name]["if"] == (f"needs.plan.outputs.{name} != '[]' "
                                             f"&& needs.plan.outputs.{name} != ''")
     check = plan["steps"][-1]["run"]
@@ -338,11 +386,13 @@ def test_the_scheduler_has_a_job_for_every_matrix_it_plans() -> None:
 
 # --------------------------------------------------------------------------- sweepgen command lines
 
-CONTROL = {";", "&&", "||", "|", "(", ")", "&", "then", "do", "else", "elif", "if", "while", "!", "{", "}"}
+CONTROL = {";", ";;", "&&", "||", "|", "(", ")", "&", "then", "do", "else", "elif", "if", "while", "!", "{", "}"}
+REDIRECTIONS = {">", ">>", "<", ">&", "&>"}
 
 
 def command_lines(script: str) -> list[list[str]]:
-    """The `sweepgen ...` and `python -m sweepgen.ghaction ...` commands of a script, as words."""
+    """The `sweepgen ...` and `python -m sweepgen.ghaction ...` commands of a script, as words
+    (redirections, such as `> sweepgen.sarif`, are the shell's, not the command's: left out)."""
     found = []
     for line in script.replace("\\\n", " ").splitlines():
         lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
@@ -350,11 +400,18 @@ def command_lines(script: str) -> list[list[str]]:
         words = list(lexer)
         start = True
         current: list[str] | None = None
+        skip = False
         for i, word in enumerate(words):
+            if skip:
+                skip = False
+                continue
             if word in CONTROL:
                 if current is not None:
                     found.append(current)
                 current, start = None, True
+                continue
+            if word in REDIRECTIONS:
+                skip = True
                 continue
             if current is not None:
                 current.append(word)
@@ -370,16 +427,26 @@ def command_lines(script: str) -> list[list[str]]:
 
 def test_command_lines_reads_shell_the_way_the_shell_does() -> None:
     script = 'if [ -n "$K" ]; then\n  for key in $K; do\n    sweepgen bump-image --key "$key" \\\n  --to x\n  done\n' \
-             'else sweepgen lint; fi\n# sweepgen in a comment\npython -m sweepgen.ghaction e2e-args --slots 2'
+             'else sweepgen lint; fi\n# sweepgen in a comment\npython -m sweepgen.ghaction e2e-args --slots 2\n' \
+             'sweepgen lint --format sarif > out.sarif || [ "$?" -eq 1 ]\ncase "$S" in a) sweepgen plan ;; esac'
     assert command_lines(script) == [["sweepgen", "bump-image", "--key", "$key", "--to", "x"],
                                      ["sweepgen", "lint"],
-                                     ["python", "-m", "sweepgen.ghaction", "e2e-args", "--slots", "2"]]
+                                     ["python", "-m", "sweepgen.ghaction", "e2e-args", "--slots", "2"],
+                                     ["sweepgen", "lint", "--format", "sarif"],
+                                     ["sweepgen", "plan"]]
 
 
 @dataclass(frozen=True)
 class Command:
     where: str
     argv: tuple[str, ...]
+    scenario: str = ""  # the scheduler's commands: the scenario they plan
+    diff: bool = False  # ... and whether they plan only the jobs a change adds
+
+
+def ident(command: Command) -> str:
+    return " ".join([*command.argv[1:3], *([command.scenario] if command.scenario else []),
+                     *(["diff-base"] if command.diff else [])])
 
 
 def first_entry() -> tuple[str, str]:
@@ -389,23 +456,76 @@ def first_entry() -> tuple[str, str]:
     return key, data[key]["image"]
 
 
+def scheduler_calls() -> list[dict[str, Any]]:
+    """The inputs of every call of sweep-scheduler.yml, as Actions resolves them: the nightly
+    callers' (in SCENARIOS order), then run-sweep's, one per scenario of its matrix (a pull
+    request on main, approved at a commit)."""
+    from test_gh_expressions import render
+
+    defaults = {name: spec.get("default") for name, spec in
+                load(WORKFLOWS / "sweep-scheduler.yml")["on"]["workflow_call"]["inputs"].items()}
+    calls = [{**defaults, **load(WORKFLOWS / f"sweep-{scenario}.yml")["jobs"]["sweep"]["with"]}
+             for scenario in SCENARIOS]
+    job = load(WORKFLOWS / "run-sweep.yml")["jobs"]["benchmark"]
+    for value in job["strategy"]["matrix"]["scenario"]:
+        contexts = {"matrix": {"scenario": value}, "github": {"base_ref": "main"},
+                    "needs": {"approve": {"outputs": {"head": "a" * 40}}}}
+        calls.append({**defaults, **{name: render(v, contexts) for name, v in job["with"].items()}})
+    return calls
+
+
+# Steps whose sweepgen command line depends on the step's inputs through the script's own
+# branches: (workflow, job, step id). Their commands are the ones bash runs, caller by caller.
+BRANCHED = {("sweep-scheduler.yml", "plan", "plan")}
+
+
+def branched_runs(s: Step) -> list[tuple[dict[str, str], list[list[str]]]]:
+    """The step's script run by bash once per scheduler call, its `env:` resolved as Actions
+    would, with a stand-in `sweepgen` that records its words: (env, commands run) per call."""
+    import os
+    import tempfile
+
+    from test_gh_expressions import render
+
+    out = []
+    with tempfile.TemporaryDirectory() as scratch:
+        stub, log = Path(scratch) / "sweepgen", Path(scratch) / "log"
+        stub.write_text(f"#!{sys.executable}\nimport json, sys\n"
+                        f"open({str(log)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n")
+        stub.chmod(0o755)
+        for inputs in scheduler_calls():
+            env = {name: str(render(value, {"inputs": inputs})) for name, value in s.step.get("env", {}).items()}
+            log.write_text("")
+            done = subprocess.run(["bash", "-e", "-c", s.step["run"]], capture_output=True, text=True, timeout=60,
+                                  env={**env, "PATH": f"{scratch}{os.pathsep}{os.environ['PATH']}"})
+            assert done.returncode == 0, done.stderr
+            out.append((env, [["sweepgen", *json.loads(line)] for line in log.read_text().splitlines()]))
+    return out
+
+
 def concrete_commands() -> list[Command]:
-    """Every sweepgen command line of every run block, placeholders given real values:
-    each sequence length the callers pass, a real entry key and its image, a new image."""
+    """Every sweepgen command line of every run block, placeholders given real values: each
+    scenario the callers pass, a real entry key and its image, a new image. A BRANCHED step's
+    commands are those bash runs for each call of the scheduler."""
     key, image = first_entry()
     fixed = {"key": key, "KEYS": key, "OLD_IMAGE": image, "NEW_IMAGE": "lmsysorg/sglang:v0.5.5-cu129-b200",
              "BASE_REF": "main", "DIFF_BASE": "origin/main"}
-    callers = [load(WORKFLOWS / f"sweep-{seq}.yml")["jobs"]["sweep"]["with"]["seq-len"] for seq in SEQ_LENS]
+    scenarios = list(dict.fromkeys(call["scenario"] for call in scheduler_calls()))
     out = []
     for s in run_blocks():
+        where = f"{s.workflow} {s.job} step {s.index}"
+        if (s.workflow, s.job, s.step.get("id")) in BRANCHED:
+            for env, commands in branched_runs(s):
+                out += [Command(where, tuple(words), env["SCENARIO"], bool(env["DIFF_BASE"])) for words in commands]
+            continue
         for words in command_lines(s.step["run"]):
             names = {m for w in words for m in PLACEHOLDER.findall(w)}
-            unknown = names - set(fixed) - {"SEQ_LEN"}
-            assert not unknown, f"{s.workflow} {s.job}: give {sorted(unknown)} a real value in this test"
-            for seq in (callers if "SEQ_LEN" in names else [None]):
-                values = {**fixed, "SEQ_LEN": seq or ""}
+            unknown = names - set(fixed) - {"SCENARIO"}
+            assert not unknown, f"{where}: give {sorted(unknown)} a real value in this test"
+            for scenario in (scenarios if "SCENARIO" in names else [""]):
+                values = {**fixed, "SCENARIO": scenario}
                 argv = tuple(PLACEHOLDER.sub(lambda m: values[m[1]], w) for w in words)
-                out.append(Command(f"{s.workflow} {s.job} step {s.index}", argv))
+                out.append(Command(where, argv, scenario))
     return out
 
 
@@ -413,24 +533,53 @@ SWEEPGEN = [c for c in concrete_commands() if c.argv[0] == "sweepgen"]
 GHACTION = [c for c in concrete_commands() if c.argv[0] == "python"]
 
 
+def scheduler_command(scenario: str, diff: bool) -> Command:
+    (command,) = [c for c in SWEEPGEN if c.where.startswith("sweep-scheduler.yml") and c.scenario == scenario
+                  and c.diff == diff]
+    return command
+
+
+def check_command(scenario: str) -> Command:
+    (command,) = [c for c in GHACTION if c.where.startswith("sweep-scheduler.yml") and c.scenario == scenario]
+    return command
+
+
 def test_the_commands_found() -> None:
     key, image = first_entry()
     new = "lmsysorg/sglang:v0.5.5-cu129-b200"
+    flags = {scenario: " ".join(SCENARIO_FILTERS[scenario]) for scenario in SCENARIOS}
     assert [" ".join(c.argv) for c in SWEEPGEN] == [
         f"sweepgen bump-image --key {key} --to {new}",
         f"sweepgen bump-image --from {image} --to {new}",
         "sweepgen lint --format github",
         "sweepgen plan --summary",
         "sweepgen diff --base origin/main --format markdown --summary",
-        *[f"sweepgen plan --seq-lens {seq} --slots 2 --github-output --summary" for seq in SEQ_LENS],
-        *[f"sweepgen diff --base origin/main --seq-lens {seq} --format plan --slots 2 --github-output --summary"
-          for seq in SEQ_LENS],
+        "sweepgen lint --format sarif",
+        *[f"sweepgen plan {flags[s]} --slots 2 --github-output --summary" for s in SCENARIOS],
+        *[f"sweepgen diff --base origin/main {flags[s]} --format plan --slots 2 --github-output --summary"
+          for s in SCENARIOS],
     ]
+    assert [(c.scenario, c.diff) for c in SWEEPGEN if c.scenario] == \
+        [(s, False) for s in SCENARIOS] + [(s, True) for s in SCENARIOS]
     assert [c.argv[3] for c in GHACTION] == ["bump-comment", "bump-dispatch", "e2e-args",
                                              "check-names", "check-names", "check-names"]
+    assert [c.scenario for c in GHACTION if c.scenario] == list(SCENARIOS)
 
 
-@pytest.mark.parametrize("command", SWEEPGEN, ids=lambda c: " ".join(c.argv[1:3]))
+def test_every_branch_of_the_plan_step_is_taken() -> None:
+    """Each sweepgen line of a BRANCHED step is the one bash ran for some call: no dead branch
+    escapes the checks, and each call runs exactly one sweepgen command."""
+    for s in run_blocks():
+        if (s.workflow, s.job, s.step.get("id")) not in BRANCHED:
+            continue
+        runs = branched_runs(s)
+        assert all(len(commands) == 1 for _, commands in runs)
+        for words in command_lines(s.step["run"]):
+            assert any([PLACEHOLDER.sub(lambda m: env[m[1]], w) for w in words] in commands for env, commands in runs), \
+                f"{s.workflow} {s.job}: no call runs {' '.join(words)}"
+
+
+@pytest.mark.parametrize("command", SWEEPGEN, ids=ident)
 def test_each_sweepgen_command_parses_with_the_cli(command: Command) -> None:
     import click
 
@@ -445,7 +594,7 @@ def test_each_sweepgen_command_parses_with_the_cli(command: Command) -> None:
         pytest.fail(f"{command.where}: {' '.join(command.argv)}: {exc.format_message()}")
 
 
-@pytest.mark.parametrize("command", GHACTION, ids=lambda c: c.argv[3])
+@pytest.mark.parametrize("command", GHACTION, ids=ident)
 def test_each_ghaction_command_parses(command: Command) -> None:
     from sweepgen.ghaction import parser
 
@@ -483,7 +632,7 @@ def read_outputs(path: Path) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("command", SWEEPGEN, ids=lambda c: " ".join(c.argv[1:4]))
+@pytest.mark.parametrize("command", SWEEPGEN, ids=ident)
 def test_each_sweepgen_command_runs_on_the_project_configs(command: Command, project: Path) -> None:
     from click.testing import CliRunner
 
@@ -502,33 +651,68 @@ def test_each_sweepgen_command_runs_on_the_project_configs(command: Command, pro
         assert changed == []
 
 
-@pytest.mark.parametrize("seq", SEQ_LENS)
-def test_the_scheduler_plan_job_on_the_project_configs(seq: str, project: Path) -> None:
-    """The plan step, then the check step, then each job output resolved as Actions would."""
+def scheduler_outputs(written: dict[str, str], scenario: str) -> dict[str, list[dict[str, Any]]]:
+    """Each job output of the scheduler's plan job, resolved as Actions would from the step's
+    outputs (a matrix the plan did not write resolves to '', read here as no jobs)."""
+    outputs = load(WORKFLOWS / "sweep-scheduler.yml")["jobs"]["plan"]["outputs"]
+    out = {}
+    for job_id, expression in outputs.items():
+        name = re.search(r"format\('\{0\}-([\w-]+)'", expression)[1]
+        assert name == job_id
+        out[job_id] = json.loads(written.get(f"{scenario}-{name}") or "[]")
+    return out
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_scheduler_plan_job_on_the_project_configs(scenario: str, project: Path) -> None:
+    """The plan step, then the check step, then each job output resolved as Actions would: the
+    scheduler's jobs get exactly the jobs of the scenario, and every matrix written is read."""
     from click.testing import CliRunner
 
     from sweepgen import ghaction
     from sweepgen.cli import cli
 
-    data = load(WORKFLOWS / "sweep-scheduler.yml")
-    plan_job = data["jobs"]["plan"]
-    (plan_cmd,) = [c for c in SWEEPGEN if c.where.startswith("sweep-scheduler.yml") and seq in c.argv
-                   and c.argv[1] == "plan"]
-    assert CliRunner().invoke(cli, list(plan_cmd.argv[1:])).exit_code == 0
+    runner = CliRunner()
+    assert runner.invoke(cli, list(scheduler_command(scenario, diff=False).argv[1:])).exit_code == 0
     written = read_outputs(project / "GITHUB_OUTPUT")
 
-    (check_cmd,) = [c for c in GHACTION if c.where.startswith("sweep-scheduler.yml") and seq in c.argv]
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NAMES", written["names"])
-        assert ghaction.main(list(check_cmd.argv[3:])) == 0
+        assert ghaction.main(list(check_command(scenario).argv[3:])) == 0
 
-    planned = 0
-    for job_id, expression in plan_job["outputs"].items():
-        name = re.search(r"format\('\{0\}-([\w-]+)'", expression)[1]
-        matrix = json.loads(written[f"{seq}-{name}"])
-        assert isinstance(matrix, list)
-        planned += len(matrix)
-    assert planned == int(written["total"]) > 0
+    matrices = scheduler_outputs(written, scenario)
+    read = {f"{scenario}-{job_id}" for job_id in matrices}
+    assert set(written) - {"names", "total"} <= read
+    planned = [row for rows in matrices.values() for row in rows]
+    expected = json.loads(runner.invoke(cli, ["full-sweep", *SCENARIO_FILTERS[scenario]], env={"GITHUB_ACTIONS": ""}).stdout)
+    assert sorted(map(json.dumps, planned)) == sorted(map(json.dumps, expected))
+    assert len(planned) == int(written["total"]) > 0
+
+
+def test_the_scenarios_together_run_every_job_once(run) -> None:  # type: ignore[no-untyped-def]
+    """The three nightly sweeps plan, between them, exactly full-sweep's jobs: none left out
+    (a fixed block of another isl/osl pair would be, and fails here), none run twice (as agentic
+    jobs would be by per-sequence-length calls without a scenario type)."""
+    planned = []
+    for scenario in SCENARIOS:
+        result = run(*scheduler_command(scenario, diff=False).argv[1:])
+        assert result.exit_code == 0, result.output
+        planned += [row for rows in json.loads(result.stdout).values() for row in rows]
+    everything = json.loads(run("full-sweep").stdout)
+    assert sorted(map(json.dumps, planned)) == sorted(map(json.dumps, everything))
+    kinds = {("prefill" in row, "scenario-type" in row, row["run-eval"]) for row in everything}
+    assert len(kinds) >= 6  # single-node and multinode, fixed and agentic, with evals and without
+
+
+def e2e_examples() -> list[str]:
+    """The command lines e2e-tests.yml offers: its input's example and those of its header."""
+    text = (WORKFLOWS / "e2e-tests.yml").read_text()
+    header = [line.removeprefix("#").strip() for line in text.split("\nname:")[0].splitlines()
+              if line.startswith("#   ")]
+    data = load(WORKFLOWS / "e2e-tests.yml")
+    example = re.search(r"\(e\.g\. (.+)\)$", data["on"]["workflow_dispatch"]["inputs"]["command"]["description"])[1]
+    assert example in header
+    return header
 
 
 def test_the_e2e_plan_job_with_its_own_example(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -546,3 +730,15 @@ def test_the_e2e_plan_job_with_its_own_example(project: Path, monkeypatch: pytes
     assert set(outputs) | {"total"} == set(written)
     assert len(json.loads(written["matrix-1"])) == int(written["total"]) > 0
     assert written["matrix-2"] == "[]"
+
+
+@pytest.mark.parametrize("example", e2e_examples())
+def test_every_e2e_example_gives_jobs(example: str, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each example in e2e-tests.yml's header passes the step's checks and gives jobs on today's
+    configs (fixed and agentic, single-node and multinode, evals)."""
+    from sweepgen import ghaction
+
+    (step,) = [c for c in GHACTION if c.where.startswith("e2e-tests.yml")]
+    monkeypatch.setenv("SWEEPGEN_COMMAND", example)
+    assert ghaction.main(list(step.argv[3:])) == 0
+    assert int(read_outputs(project / "GITHUB_OUTPUT")["total"]) > 0

@@ -107,8 +107,11 @@ def lint_files(
 
     master_docs = [_load_stdin(*stdin) if mf == STDIN and stdin is not None else load_path(mf, display_path(mf))
                    for mf in masters]
-    master_versions = [forced or schemas.named(d.text) or schemas.detect(d.data) if d.usable else None
+    master_versions = [forced or schemas.named(d.text) or schemas.recognized(d.data) if d.usable else None
                        for d in master_docs]
+    for d, v in zip(master_docs, master_versions):
+        if d.usable and v is None:  # no config at all: one problem, and nothing of its values shown
+            d.problems.append(d.problem(0, "unknown-format", schemas.unrecognized_message()))
     served = max((v for v in master_versions if v is not None), key=lambda v: v.number, default=None)
 
     references: dict[str, tuple[frozenset[str], str]] | None = None

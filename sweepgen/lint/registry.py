@@ -153,7 +153,7 @@ def _rule_ids(document: Any, base: str) -> Iterator[str]:
 
 # annotation keywords: they never report a problem of their own
 _ANNOTATIONS = frozenset(("x-sweepgen-version", "x-sweepgen-rule", "x-sweepgen-expected", "x-sweepgen-level",
-                          "x-sweepgen-migrate", "x-sweepgen-message"))
+                          "x-sweepgen-message"))
 
 
 @cache
