@@ -1,8 +1,8 @@
 """Whole-process wall time of sweepgen against a same-run baseline.
 
 Builds v1 master configs at 1x, 10x, 20x (about 10,000 lines) and 100x the size of the seed-era
-real configs (../shared/corpus/inferencemax-17d5e204f, or the project's own configs/ when that
-is absent) by replicating entries under new keys, then times, as separate processes:
+real configs (../shared/corpus/inferencemax-17d5e204f, or the v1 examples in tests/data/v1-configs
+when that is absent) by replicating entries under new keys, then times, as separate processes:
 
 - the baseline: a Python process that only does PyYAML's pure-Python `yaml.safe_load` of the
   same files (the parse step of the generator sweepgen replaces);
@@ -31,7 +31,7 @@ SIZES = (1, 10, 20, 100)
 
 
 def source_files() -> tuple[list[Path], Path]:
-    folder = CORPUS if CORPUS.is_dir() else ROOT / "configs"
+    folder = CORPUS if CORPUS.is_dir() else ROOT / "tests" / "data" / "v1-configs"
     masters = sorted(p for p in folder.glob("*.yaml") if p.name != "runners.yaml")
     return masters, folder / "runners.yaml"
 

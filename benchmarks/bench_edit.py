@@ -3,7 +3,7 @@
 An edit lints the file it changes (the "never worse" guard), so `sweepgen lint` of the file
 is the natural yardstick: the target is an edit costing about one lint. This builds large
 master configs by replicating the entries of the real configs (../shared/corpus, or the
-project's own configs/ when that is absent) under new keys, then times, as separate
+v1 examples in tests/data/v1-configs when that is absent) under new keys, then times, as separate
 processes, each the median of N runs:
 
 - `sweepgen lint FILE --runner-config runners.yaml` (the baseline);
@@ -122,7 +122,7 @@ def main() -> None:
         for version, name in SOURCES:
             folder = CORPUS / name
             if not folder.is_dir():
-                folder = ROOT / "configs"
+                folder = ROOT / "tests" / "data" / "v1-configs"
                 if version != "v1":
                     continue
             src = folder / "nvidia-master.yaml"

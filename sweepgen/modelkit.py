@@ -31,6 +31,16 @@ def attribute_name(key: str) -> str:
     return key.replace("-", "_")
 
 
+def written_as_data(obj: Any) -> dict[str, Any]:
+    """A model object as its document wrote it: the keys of its WRITTEN field, in their order,
+    with their (filled) values; tuples are lists again."""
+    out: dict[str, Any] = {}
+    for key in obj.written:
+        value = getattr(obj, attribute_name(key))
+        out[key] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
 class ModelError(Exception):
     """A validated document lacks a field the model needs: the schema and the model disagree."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sweepgen.modelkit import OUTSIDE, WRITTEN, from_data
+from sweepgen.modelkit import OUTSIDE, WRITTEN, from_data, written_as_data
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,7 @@ class Worker:
 
     def plain(self) -> dict[str, Any]:
         """The worker as printed: the keys its config gave, in its order."""
-        out: dict[str, Any] = {}
-        for key in self.written:
-            value = getattr(self, key.replace("-", "_"))
-            out[key] = list(value) if isinstance(value, tuple) else value
-        return out
+        return written_as_data(self)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,7 +23,7 @@ from typing import Any, Mapping, Sequence
 from sweepgen import defaults
 from sweepgen.formats.base import ConfigSet
 from sweepgen.load import LoadError
-from sweepgen.modelkit import OUTSIDE, WRITTEN, ModelError, from_data
+from sweepgen.modelkit import OUTSIDE, WRITTEN, ModelError, from_data, written_as_data
 
 # a single-node point's fields whose explicit null the generator reads as "absent" (its default)
 _NULL_IS_DEFAULT = ("ep", "dp-attn")
@@ -47,11 +47,7 @@ class Worker:
 
     def plain(self) -> dict[str, Any]:
         """The worker as a row prints it."""
-        out: dict[str, Any] = {}
-        for key in self.written:
-            value = getattr(self, key.replace("-", "_"))
-            out[key] = list(value) if isinstance(value, tuple) else value
-        return out
+        return written_as_data(self)
 
 
 @dataclass(frozen=True, kw_only=True)
