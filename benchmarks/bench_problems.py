@@ -2,7 +2,8 @@
 
 Two shapes, each at N and 10N problems (N = 4,000 by default):
 
-- one flow mapping of N unknown keys (every problem in one parent mapping);
+- one entry written as a one-line flow mapping with N unknown keys besides its fields (every
+  problem in one parent mapping);
 - N/2 entries with two errors each (a tp of 0 and a concurrency that is not a power of two).
 
 Each file is linted as a separate process (`sweepgen lint --format json`), median of the runs;
@@ -24,7 +25,11 @@ from pathlib import Path
 
 
 def unknown_keys(n: int) -> str:
-    return "{" + ", ".join(f"k{i}: 1" for i in range(n)) + "}\n"
+    # the entry's own fields make the file a master config of a known version (a mapping of
+    # nothing but unknown keys is one unknown-format problem, not N)
+    fields = ("image: 'a/b:1', model: m, model-prefix: e, precision: fp8, framework: x, runner: r, "
+              "seq-len-configs: [{isl: 1024, osl: 1024, search-space: [{tp: 1, conc-start: 1, conc-end: 4}]}]")
+    return "e-fp8-x: {" + fields + ", " + ", ".join(f"k{i}: 1" for i in range(n)) + "}\n"
 
 
 def broken_entries(n: int) -> str:
@@ -56,6 +61,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
+        (folder / "runners.yaml").write_text("r:\n- r_0\n")  # the entries' runner, beside them
         print(f"{'file':<16} {'problems':>9} {'seconds':>8}   10x/1x")
         for name, make in (("unknown keys", unknown_keys), ("broken entries", broken_entries)):
             results = []

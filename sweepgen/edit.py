@@ -263,11 +263,6 @@ def load_for_edit(path: Path) -> Document:
     return doc
 
 
-# Lines that start a top-level key of a block mapping: anything at column 0 but blanks, comments,
-# directives and document markers (a BOM may come first).
-_TOP_LEVEL = re.compile(r"^\ufeff?(?=[^ \t\r\n#%])(?!---|\.\.\.)", re.MULTILINE)
-
-
 class _Roots:
     """The node trees an edit walks, as cheap as they can be had.
 
@@ -282,7 +277,6 @@ class _Roots:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.entries: dict[str, Node | None] = {}
-        self.starts: list[int] | None = None
 
     def root_for(self, key: Step) -> Node:
         """A mapping node holding the entry `key` (the whole document's root when need be)."""
@@ -299,21 +293,12 @@ class _Roots:
         return root
 
     def _entry(self, key: str) -> Node | None:
-        doc = self.doc
-        if self.starts is None:
-            self.starts = [m.start() for m in _TOP_LEVEL.finditer(doc.text)]
-        keys = list(doc.data)
-        if len(self.starts) != len(keys):
+        found = yamlsource.entry_part(self.doc, key, nodes=True)
+        if found is None:
             return None
-        i = keys.index(key)
-        start = self.starts[i]
-        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(doc.text)
-        part = Document(doc.path, doc.text[start:end], bom=doc.text.startswith("\ufeff", start))
-        parse(part, nodes=True)
+        part, start = found
         root = part.root
-        if part.problems or not part.usable or root is None or root.kind != MAP or root.style is not None \
-                or not isinstance(part.data, dict) or list(part.data) != [key] or not same(part.data[key], doc.data[key]):
-            return None
+        assert root is not None
         for node in _nodes_of(root):
             node.start += start
             node.end += start
@@ -452,17 +437,7 @@ def _check_scalar(doc: Document, node: Node, steps: tuple[Step, ...]) -> None:
         raise EditError(f"{label} (line {line}) has an explicit tag; edit it by hand")
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equal values of equal types (True is not 1, 1.0 is not 1); NaN equals NaN."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        return a == b or (a != a and b != b)
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return bool(a == b)
+same = yamlsource.same
 
 
 def preferred_quote(doc: Document) -> str:

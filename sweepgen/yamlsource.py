@@ -101,6 +101,7 @@ class Document:
     # plain scalars are read as YAML 1.1 numbers (2_063_837 is an integer); see read_yaml11_numbers
     numbers11: bool = False
     _line_starts: list[int] | None = None
+    _entry_starts: list[int] | None = None
     bom: bool = False
     usable: bool = True
     # whether _root is built: the fast load keeps plain values only, and the node tree (for
@@ -607,6 +608,49 @@ def iter_scalars(node: Node) -> Iterator[Node]:
                 todo.append(k)
 
 
+# the start of a line that starts a top-level key of a block mapping (no indent, comment,
+# directive or document marker)
+_TOP_LEVEL = re.compile(r"^\ufeff?(?=[^ \t\r\n#%])(?!---|\.\.\.)", re.MULTILINE)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of equal types (True is not 1, 1.0 is not 1); NaN equals NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return a == b or (a != a and b != b)
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+def entry_part(doc: Document, key: Any, nodes: bool = False) -> tuple[Document, int] | None:
+    """The top-level entry `key` parsed from its own lines, and the offset they start at, when the
+    file is a block mapping whose top-level keys each start a line and those lines give exactly
+    the values the whole file's parse gave the entry; else None (use the whole document). An entry
+    costs its own lines only, whatever the size of the file."""
+    if doc.problems or not doc.usable or not isinstance(doc.data, dict) or key not in doc.data:
+        return None
+    if doc._entry_starts is None:
+        doc._entry_starts = [m.start() for m in _TOP_LEVEL.finditer(doc.text)]
+    keys = list(doc.data)
+    if len(doc._entry_starts) != len(keys):
+        return None
+    i = keys.index(key)
+    start = doc._entry_starts[i]
+    end = doc._entry_starts[i + 1] if i + 1 < len(keys) else len(doc.text)
+    part = Document(doc.path, doc.text[start:end], bom=doc.text.startswith("\ufeff", start), numbers11=doc.numbers11)
+    parse(part, nodes=nodes)
+    if part.problems or not part.usable or not isinstance(part.data, dict) or list(part.data) != [key] \
+            or not same(part.data[key], doc.data[key]):
+        return None
+    if nodes and (part._root is None or part._root.kind != MAP or part._root.style is not None):
+        return None
+    return part, start
+
+
 def _locate_in_tree(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int | None, int]]:
     out: dict[tuple[Any, ...], tuple[int | None, int]] = {}
     for path in paths:
@@ -623,6 +667,27 @@ def locate(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[Any, ...],
     load problems, is looked up in the tree instead."""
     if doc._nodes or doc.problems or not doc.usable or not doc.text:
         return _locate_in_tree(doc, paths)
+    by_entry: dict[Any, list[tuple[Any, ...]]] = {}
+    for path in paths:
+        by_entry.setdefault(path[0] if path else _NO_KEY, []).append(path)
+    if _NO_KEY in by_entry or 4 * len(by_entry) > len(doc.data if isinstance(doc.data, dict) else ()):
+        return _stream_locate(doc, paths)
+    out: dict[tuple[Any, ...], tuple[int | None, int]] = {}
+    rest: list[tuple[Any, ...]] = []
+    for key, under in by_entry.items():
+        found = entry_part(doc, key)
+        if found is None:
+            rest.extend(under)
+            continue
+        part, start = found
+        for path, (key_offset, offset) in _stream_locate(part, under).items():
+            out[path] = (None if key_offset is None else key_offset + start, offset + start)
+    if rest:
+        out.update(_stream_locate(doc, rest))
+    return out
+
+
+def _stream_locate(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int | None, int]]:
     from _ruamel_yaml import CParser
     from ruamel.yaml import events as ev
 

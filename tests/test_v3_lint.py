@@ -200,6 +200,18 @@ def test_a_flat_runner_config_beside_scenarios_is_one_problem(run) -> None:
     assert report["problems"][0]["message"].startswith("a flat runners.yaml (runner type -> node names")
 
 
+def test_a_v3_runner_config_beside_older_configs_is_one_problem(run) -> None:
+    v1 = HERE / "data" / "v1-configs" / "nvidia-master.yaml"
+    report = lint_json(run, "--runner-config", str(RUNNERS), str(v1))
+    assert [(p["path"], p["line"], p["column"], p["rule"], p["message"]) for p in report["problems"]] == [
+        (str(RUNNERS.relative_to(HERE.parent)), 1, 1, "unknown-format",
+         "a v3 runner config, but the master configs it serves are v1: migrate them (`sweepgen migrate --to v3`) "
+         "or give a v1 runner config")]
+    assert {f["path"]: f["version"] for f in report["summary"]["files"]}[str(RUNNERS.relative_to(HERE.parent))] == "v3"
+    # its values are not read as v1 runner types: the runner rules are skipped, and say so
+    assert any("could not be read: the rules that read it were skipped" in n for n in report["summary"]["notes"])
+
+
 # ---------------------------------------------------------------- YAML 1.1 as the files' owners read them
 
 def test_the_real_runner_config_reads_yaml11_integers_with_no_problem(run) -> None:

@@ -118,7 +118,7 @@ def lint_files(
     runner_doc: Document | None = None
     for rf in runner_files:
         doc = load_path(rf, display_path(rf))
-        version = None
+        version, foreign = None, False
         if doc.usable:
             version = forced or _runner_version(doc, served)
             fmt = _format(version)
@@ -128,11 +128,18 @@ def lint_files(
             if layout is not None:
                 problems.append(doc.problem(0, "unknown-format", layout))
             elif not fastcheck.accepts(version.name, "runner-config", doc.data):
-                problems.extend(_validate(doc, version.name, "runner-config"))
+                newer = _newer_runner_version(doc, version)
+                if newer is not None:  # a whole file of another version: one problem, not one per field
+                    problems.append(doc.problem(0, "unknown-format", (
+                        f"a {newer.name} runner config, but the master configs it serves are {version.name}: "
+                        f"migrate them (`sweepgen migrate --to {newer.name}`) or give a {version.name} runner config")))
+                    version, foreign = newer, True
+                else:
+                    problems.extend(_validate(doc, version.name, "runner-config"))
         documents[doc.path] = doc
         problems.extend(doc.problems)
         reports.append(FileReport(doc.path, "runner-config", version.name if version else None))
-        if runner_path is not None and rf.resolve() == runner_path.resolve() and doc.usable:
+        if runner_path is not None and rf.resolve() == runner_path.resolve() and doc.usable and not foreign:
             runner_doc = doc
             fmt = _format(version)
             references = fmt.reference_sets(doc.data, doc.path) if fmt is not None else {}
@@ -233,6 +240,15 @@ def _runner_version(doc: Document, served: schemas.Version | None) -> schemas.Ve
         if fastcheck.accepts(v.name, "runner-config", data) or schemas.validator(v.name, "runner-config").is_valid(data):
             return v
     return candidates[0]
+
+
+def _newer_runner_version(doc: Document, version: schemas.Version) -> schemas.Version | None:
+    """The newest version after `version` whose runner schema accepts the file as it reads it."""
+    for v in reversed([v for v in schemas.versions() if v.has("runner-config") and v.number > version.number]):
+        data = _as_read_by(doc, _format(v)).data
+        if fastcheck.accepts(v.name, "runner-config", data) or schemas.validator(v.name, "runner-config").is_valid(data):
+            return v
+    return None
 
 
 def _as_read_by(doc: Document, fmt: Format | None) -> Document:
