@@ -288,6 +288,24 @@ def test_usage_errors(run, toy: Path, args: list[str]) -> None:
     fails(run, *args, code=2)
 
 
+@pytest.mark.parametrize("command", ["full-sweep", "plan"])
+@pytest.mark.parametrize(("args", "wording"), [
+    (["--seq-lens", "9k9k"], "Invalid value for '--seq-lens': invalid choice: 9k9k. (choose from 1k1k, 8k1k)"),
+    (["--min-conc", "8", "--max-conc", "4"],
+     "Invalid value for '--min-conc': --min-conc must be less than or equal to --max-conc"),
+    (["--no-evals", "--evals-only"], "--no-evals and --evals-only exclude each other")])
+def test_usage_errors_come_before_the_lint_report(run, toy: Path, command: str, args: list[str],
+                                                  wording: str) -> None:
+    """As the generator's argparse: a bad command line fails (exit 2) before any config is read."""
+    (toy / "m.yaml").write_text((toy / "m.yaml").read_text().replace("tp: 2", "tp: 0", 1))
+    assert "tp: 0" in (toy / "m.yaml").read_text()
+    message = fails(run, *args, command=command, code=2)
+    assert message.splitlines()[-1] == f"Error: {wording}" and "lint error" not in message
+    # a valid command line on the same configs gets the lint report
+    assert fails(run, command=command).splitlines()[-1] == \
+        "sweepgen: error: 1 lint error in the configs; nothing was generated"
+
+
 def test_unknown_runner_type(run, toy: Path) -> None:
     message = fails(run, "--runner-type", "b300", "h200")
     assert message == ("sweepgen: error: Invalid runner type(s): {'b300'}. Valid runner types are: cluster:gb-y, "

@@ -175,7 +175,7 @@ def _rows(side: Loaded, options: dict[str, Any], strict: bool) -> list[Any]:
         given &= own
     request = make_request(fmt, "diff", options, given)
     try:
-        fmt.check_request(configs, request)
+        fmt.check_request(request)
     except RequestError as exc:
         raise click.BadParameter(str(exc), param_hint=exc.option) from None
     rows = list(fmt.select(configs, request).rows)

@@ -166,8 +166,10 @@ def given_dests(ctx: click.Context, command_name: str) -> set[str]:
 
 # ---------------------------------------------------------------- configs
 
-def lint_configs(config_files: tuple[str, ...], runner_config: str | None) -> LintResult:
-    """Lint the named configs (the repository's by default); stop with the report on errors."""
+def lint_configs(config_files: tuple[str, ...], runner_config: str | None,
+                 before_stop: Callable[[LintResult], None] | None = None) -> LintResult:
+    """Lint the named configs (the repository's by default); stop with the report on errors
+    (before_stop: run first on a result with errors)."""
     from sweepgen.discovery import DiscoveryError, default_master_configs, expand_paths
 
     for name in config_files:
@@ -183,7 +185,7 @@ def lint_configs(config_files: tuple[str, ...], runner_config: str | None) -> Li
         fail(f"cannot read the config files: {exc.strerror or exc}")
     if not files:
         fail("no config files found in " + ", ".join(config_files))
-    result: LintResult = lint_or_stop(files, runner_config)
+    result: LintResult = lint_or_stop(files, runner_config, before_stop=before_stop)
     refuse_repeated_files(config_files, result)
     return result
 
@@ -204,11 +206,12 @@ def refuse_repeated_files(names: tuple[str, ...], result: LintResult) -> None:
             fail(f"Duplicate configuration keys found in '{name}': {', '.join(sorted(map(str, doc.data)))}")
 
 
-def load_configs(config_files: tuple[str, ...], runner_config: str | None) -> tuple[Format, ConfigSet, LintResult]:
+def load_configs(config_files: tuple[str, ...], runner_config: str | None,
+                 before_stop: Callable[[LintResult], None] | None = None) -> tuple[Format, ConfigSet, LintResult]:
     """Lint the configs, then build their format's model from the documents lint loaded."""
     from sweepgen.load import LoadError, load
 
-    result = lint_configs(config_files, runner_config)
+    result = lint_configs(config_files, runner_config, before_stop)
     try:
         fmt, configs = load(result, runner_config)
     except LoadError as exc:
@@ -239,7 +242,7 @@ def select(fmt: Format, configs: ConfigSet, result: LintResult, request: Request
     from sweepgen.rowcheck import RowError, check_rows
 
     try:
-        fmt.check_request(configs, request)
+        fmt.check_request(request)
         selection = fmt.select(configs, request)
         report_skipped(selection.skipped, result)
         check_rows(configs.version, selection.rows)
@@ -255,8 +258,21 @@ def select(fmt: Format, configs: ConfigSet, result: LintResult, request: Request
 
 def run_selection(command_name: str, config_files: tuple[str, ...], runner_config: str | None,
                   options: dict[str, Any]) -> tuple[Format, ConfigSet, LintResult, Selection]:
-    """Lint and load the configs, make the request of the command line, select its rows."""
-    fmt, configs, result = load_configs(config_files, runner_config)
+    """Lint and load the configs, make the request of the command line, select its rows. Invalid
+    configs of one format get the command line checked first: a usage error, as the generators'
+    argparse gave it, comes before the lint report."""
+    def usage_first(result: LintResult) -> None:
+        from sweepgen.formats import RequestError, get
+
+        versions = {r.version for r in result.files if r.kind == "master-config" and r.version is not None}
+        if len(versions) == 1:
+            fmt = get(versions.pop())
+            try:
+                fmt.check_request(make_request(fmt, command_name, options))
+            except RequestError as exc:
+                raise click.BadParameter(str(exc), param_hint=exc.option) from None
+
+    fmt, configs, result = load_configs(config_files, runner_config, usage_first)
     request = make_request(fmt, command_name, options)
     return fmt, configs, result, select(fmt, configs, result, request)
 

@@ -278,7 +278,7 @@ class Format:
         in order, and of the runner config."""
         raise NotImplementedError
 
-    def check_request(self, configs: ConfigSet, request: Request) -> None:
+    def check_request(self, request: Request) -> None:
         """Refuse (RequestError) option values these configs cannot take, e.g. an unknown --seq-lens."""
 
     def select(self, configs: ConfigSet, request: Request) -> Selection:

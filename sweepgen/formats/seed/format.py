@@ -46,7 +46,7 @@ class SeedFormat(Format):
         runners = model.runner_config(runner[1], runner[0]) if runner is not None else None
         return ConfigSet(self.name, tuple(entries), runners, runner[0] if runner is not None else None)
 
-    def check_request(self, configs: ConfigSet, request: Request) -> None:
+    def check_request(self, request: Request) -> None:
         from sweepgen.formats.common import seqlen
 
         known = seqlen.named_pairs(self.name)

@@ -26,10 +26,10 @@ class V3Format(Format):
 
         return load(self.name, masters, runner)
 
-    def check_request(self, configs: ConfigSet, request: Request) -> None:
+    def check_request(self, request: Request) -> None:
         from .select import check_request
 
-        check_request(configs, request)
+        check_request(request)
 
     def select(self, configs: ConfigSet, request: Request) -> Selection:
         from .select import select

@@ -90,7 +90,7 @@ class Filters:
         return text
 
 
-def check_request(configs: ConfigSet, request: Request, policy: Policy = POLICY) -> None:
+def check_request(request: Request, policy: Policy = POLICY) -> None:
     """The generator's argparse errors: an unknown --seq-lens name, --min-conc above --max-conc."""
     bad = [n for n in request.get("seq_lens") or () if n not in policy.seq_lens]
     if bad:
