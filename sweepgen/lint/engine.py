@@ -235,20 +235,19 @@ def _runner_version(doc: Document, served: schemas.Version | None) -> schemas.Ve
     candidates = [v for v in schemas.versions() if v.has("runner-config")]
     if served is not None and served in candidates:
         return served
-    for v in reversed(candidates):
-        data = _as_read_by(doc, _format(v)).data
-        if fastcheck.accepts(v.name, "runner-config", data) or schemas.validator(v.name, "runner-config").is_valid(data):
-            return v
-    return candidates[0]
+    return next((v for v in reversed(candidates) if _runner_accepted(doc, v)), candidates[0])
 
 
 def _newer_runner_version(doc: Document, version: schemas.Version) -> schemas.Version | None:
     """The newest version after `version` whose runner schema accepts the file as it reads it."""
-    for v in reversed([v for v in schemas.versions() if v.has("runner-config") and v.number > version.number]):
-        data = _as_read_by(doc, _format(v)).data
-        if fastcheck.accepts(v.name, "runner-config", data) or schemas.validator(v.name, "runner-config").is_valid(data):
-            return v
-    return None
+    newer = [v for v in schemas.versions() if v.has("runner-config") and v.number > version.number]
+    return next((v for v in reversed(newer) if _runner_accepted(doc, v)), None)
+
+
+def _runner_accepted(doc: Document, version: schemas.Version) -> bool:
+    data = _as_read_by(doc, _format(version)).data
+    return fastcheck.accepts(version.name, "runner-config", data) or \
+        schemas.validator(version.name, "runner-config").is_valid(data)
 
 
 def _as_read_by(doc: Document, fmt: Format | None) -> Document:
