@@ -9,7 +9,9 @@ then times whole processes, median of N runs:
   when present; run with `--generator-python`, default the interpreter beside it in /tmp/oracle/venv
   or this one; it needs PyYAML and pydantic). Without a generator the comparison is skipped, with a
   message, and sweepgen is timed alone;
-- `sweepgen full-sweep`, `sweepgen plan`, `sweepgen lint` on the same files.
+- `sweepgen full-sweep`, `sweepgen plan`, `sweepgen lint` on the same files (the `sweepgen` on PATH,
+  else `python -m sweepgen`: time a regular install, as users run it; an editable one adds the
+  start-up of its import hook).
 
 Before timing, the generator's and sweepgen's full-sweep outputs are compared byte for byte at
 every size. Prints medians, the speed-up (generator / sweepgen), the growth 1x -> 10x (linear is

@@ -462,7 +462,9 @@ def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
         cls = event.__class__
         if cls is scalar_event:
             text = event.value
-            tag = event.tag
+            tag = event.ctag  # the raw tag: the `tag` property is a Python call per scalar
+            if tag is not None and tag.__class__ is not str:
+                tag = str(tag)
             style = event.style or None
             if style is None and (tag is None or tag == "!") and event.implicit[0]:
                 try:
@@ -497,7 +499,9 @@ def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
             anchor = event.anchor
             if anchor is not None:
                 doc.add(start, "anchor", f"anchor '&{anchor}' is not allowed: write values out in full")
-            tag = event.tag
+            tag = event.ctag
+            if tag is not None and tag.__class__ is not str:
+                tag = str(tag)
             if tag is not None and tag not in ("!", _CORE + "map", _CORE + "seq"):
                 doc.add(start, "tag", f"unsupported tag '{tag}': only plain YAML values are allowed")
             if len(stack) >= MAX_DEPTH:

@@ -65,3 +65,26 @@ def test_unwritable_github_files_are_one_line_and_exit_1(tmp_path: Path, variabl
     reason = "Is a directory" if where == "folder" else "No such file or directory"
     assert done.stderr.splitlines()[-1] == f"sweepgen: error: cannot write ${variable} ({target}): {reason}"
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("args", "code"), [(["lint", "--list-rules"], 0), (["lint", "no-such.yaml"], 2),
+                                            (["full-sweep", "--config-files", "no-such.yaml"], 1),
+                                            (["full-sweep", "--step-size", "1"], 2)])
+def test_the_process_ends_with_its_exit_code_and_every_byte_written(args: list[str], code: int) -> None:
+    """The command line's process ends without tearing its objects down (os._exit), after its
+    output is flushed: the same status and bytes as a normal exit."""
+    done = sweepgen(*args)
+    assert done.returncode == code
+    if code == 0:
+        assert done.stdout.splitlines()[-1].startswith("yaml11-number") and done.stdout.endswith("\n")
+    else:
+        assert done.stderr.strip() and "Traceback" not in done.stderr
+
+
+def test_main_called_in_process_raises_system_exit(capsys: pytest.CaptureFixture[str]) -> None:
+    """sweepgen.ghaction runs commands in its own process: main(argv) must return control to it."""
+    from sweepgen.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["lint", "--list-rules"])
+    assert exit_.value.code == 0 and "unknown-format" in capsys.readouterr().out

@@ -233,12 +233,13 @@ def lint_or_stop(files: list[Path], runner_config: str | None, schema_version: s
     """Lint before any expansion or edit; an invalid config stops with the lint report (exit 1).
     before_stop: run on a result with errors before the report (a usage error then comes first)."""
     from sweepgen.lint import lint_files
-    from sweepgen.reporters import text
 
     result = lint_files(files, runner_config, schema_version, runner_search=runner_search)
     if result.errors and before_stop is not None:
         before_stop(result)
     if result.errors:
+        from sweepgen.reporters import text
+
         click.echo(text(result), err=True, nl=False)
         fail(f"{result.errors} lint error{'s' if result.errors != 1 else ''} in the configs; nothing was generated")
     for p in result.problems:
