@@ -288,6 +288,12 @@ def test_usage_errors(run, toy: Path, args: list[str]) -> None:
     fails(run, *args, code=2)
 
 
+def toy_warnings(run, command: str) -> list[str]:  # type: ignore[no-untyped-def]
+    result = run(command, "--config-files", "m.yaml", "--runner-config", "runners.yaml")
+    assert result.exit_code == 0, result.stderr
+    return [line for line in result.stderr.splitlines() if line]
+
+
 @pytest.mark.parametrize("command", ["full-sweep", "plan"])
 @pytest.mark.parametrize(("args", "wording"), [
     (["--seq-lens", "9k9k"], "Invalid value for '--seq-lens': invalid choice: 9k9k. (choose from 1k1k, 8k1k)"),
@@ -304,6 +310,13 @@ def test_usage_errors_come_before_the_lint_report(run, toy: Path, command: str, 
     # a valid command line on the same configs gets the lint report
     assert fails(run, command=command).splitlines()[-1] == \
         "sweepgen: error: 1 lint error in the configs; nothing was generated"
+    # configs with warnings only: the usage error comes before the warnings too
+    (toy / "m.yaml").write_text((toy / "m.yaml").read_text().replace("tp: 0", "tp: 2", 1)
+                                .replace("runner: h200\n", "runner: h200-a\n", 1))
+    warned = toy_warnings(run, command)
+    assert warned and all("warning" in line for line in warned)
+    message = fails(run, *args, command=command, code=2)
+    assert "warning" not in message and message.splitlines()[-1] == f"Error: {wording}"
 
 
 def test_unknown_runner_type(run, toy: Path) -> None:

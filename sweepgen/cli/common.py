@@ -231,11 +231,11 @@ def github_output_target(requested: bool) -> str | None:
 def lint_or_stop(files: list[Path], runner_config: str | None, schema_version: str = "auto",
                  runner_search: bool = True, before_stop: Callable[[LintResult], None] | None = None) -> LintResult:
     """Lint before any expansion or edit; an invalid config stops with the lint report (exit 1).
-    before_stop: run on a result with errors before the report (a usage error then comes first)."""
+    before_stop: run on the result before any of it is printed (a usage error then comes first)."""
     from sweepgen.lint import lint_files
 
     result = lint_files(files, runner_config, schema_version, runner_search=runner_search)
-    if result.errors and before_stop is not None:
+    if before_stop is not None:
         before_stop(result)
     if result.errors:
         from sweepgen.reporters import text

@@ -169,7 +169,7 @@ def given_dests(ctx: click.Context, command_name: str) -> set[str]:
 def lint_configs(config_files: tuple[str, ...], runner_config: str | None,
                  before_stop: Callable[[LintResult], None] | None = None) -> LintResult:
     """Lint the named configs (the repository's by default); stop with the report on errors
-    (before_stop: run first on a result with errors)."""
+    (before_stop: run on the result before its report or warnings are printed)."""
     from sweepgen.discovery import DiscoveryError, default_master_configs, expand_paths
 
     for name in config_files:
@@ -258,9 +258,9 @@ def select(fmt: Format, configs: ConfigSet, result: LintResult, request: Request
 
 def run_selection(command_name: str, config_files: tuple[str, ...], runner_config: str | None,
                   options: dict[str, Any]) -> tuple[Format, ConfigSet, LintResult, Selection]:
-    """Lint and load the configs, make the request of the command line, select its rows. Invalid
-    configs of one format get the command line checked first: a usage error, as the generators'
-    argparse gave it, comes before the lint report."""
+    """Lint and load the configs, make the request of the command line, select its rows. Configs
+    of one format get the command line checked first: a usage error, as the generators' argparse
+    gave it, comes before the lint report and its warnings."""
     def usage_first(result: LintResult) -> None:
         from sweepgen.formats import RequestError, get
 
