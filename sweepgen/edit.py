@@ -15,12 +15,11 @@ from __future__ import annotations
 import bisect
 import difflib
 import json
-import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 from .address import Step, format_address
 from .problems import Problem
@@ -294,27 +293,7 @@ class _Roots:
 
     def _entry(self, key: str) -> Node | None:
         found = yamlsource.entry_part(self.doc, key, nodes=True)
-        if found is None:
-            return None
-        part, start = found
-        root = part.root
-        assert root is not None
-        for node in _nodes_of(root):
-            node.start += start
-            node.end += start
-        return root
-
-
-def _nodes_of(root: Node) -> Iterator[Node]:
-    todo = [root]
-    while todo:
-        node = todo.pop()
-        yield node
-        if node.kind == MAP:
-            for k, v in node.value:
-                todo += (k, v)
-        elif node.kind == SEQ:
-            todo += node.value
+        return found[0].root if found is not None else None
 
 
 def key_text(node: Node) -> str:

@@ -634,7 +634,8 @@ def entry_part(doc: Document, key: Any, nodes: bool = False) -> tuple[Document, 
     """The top-level entry `key` parsed from its own lines, and the offset they start at, when the
     file is a block mapping whose top-level keys each start a line and those lines give exactly
     the values the whole file's parse gave the entry; else None (use the whole document). An entry
-    costs its own lines only, whatever the size of the file."""
+    costs its own lines only, whatever the size of the file. With nodes, the part's node tree is
+    built and placed at the whole file's offsets."""
     if doc.problems or not doc.usable or not isinstance(doc.data, dict) or key not in doc.data:
         return None
     if doc._entry_starts is None:
@@ -650,8 +651,20 @@ def entry_part(doc: Document, key: Any, nodes: bool = False) -> tuple[Document, 
     if part.problems or not part.usable or not isinstance(part.data, dict) or list(part.data) != [key] \
             or not same(part.data[key], doc.data[key]):
         return None
-    if nodes and (part._root is None or part._root.kind != MAP or part._root.style is not None):
-        return None
+    if nodes:
+        root = part._root
+        if root is None or root.kind != MAP or root.style is not None:
+            return None
+        todo = [root]
+        while todo:
+            node = todo.pop()
+            node.start += start
+            node.end += start
+            if node.kind == MAP:
+                for k, v in node.value:
+                    todo += (k, v)
+            elif node.kind == SEQ:
+                todo += node.value
     return part, start
 
 

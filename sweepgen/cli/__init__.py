@@ -122,7 +122,7 @@ def _exit(code: Any) -> None:
         sys.stderr.flush()
     except OSError:
         pass
-    os._exit(status & 0xFF if status >= 0 else 1)
+    os._exit(status & 0xFF)  # as the operating system reads sys.exit's status
 
 
 def _silence_stdout() -> None:
