@@ -23,8 +23,9 @@ import errno
 import os
 import stat
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+from .records import record
 
 try:
     import fcntl
@@ -40,7 +41,7 @@ class Changed(WriteRefused):
     """The target no longer holds the bytes the edit was planned on."""
 
 
-@dataclass
+@record(frozen=False)
 class Staged:
     """New bytes waiting beside their target, locked, with the target's metadata."""
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urldefrag, urljoin
 
 from . import checks, schemas
+from .records import record
 
 Filler = Callable[[Any], Any]
 
@@ -30,7 +31,7 @@ class SchemaError(Exception):
     """The schema uses a construct the filler cannot follow."""
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class _Plan:
     """What to do with an instance at one schema location."""
 

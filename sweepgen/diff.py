@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict, deque
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence, TypeVar
 
@@ -28,6 +28,7 @@ from .formats import ConfigSet, Format, Request, Row
 from .gitrev import SYMLINK_MODE, Repository
 from .lint import FileReport, LintResult, display_path, lint_files
 from .problems import sort_problems
+from .records import record
 
 T = TypeVar("T", bound=Hashable)
 
@@ -48,7 +49,7 @@ class SideLintError(DiffError):
 
 # ---------------------------------------------------------------- the two sides and their files
 
-@dataclass(frozen=True)
+@record
 class Side:
     role: str  # "base" or "head"
     rev: str | None  # as the user wrote it; None is the working tree
@@ -71,7 +72,7 @@ def side(repo: Repository, role: str, rev: str | None) -> Side:
     return Side(role, rev, repo.commit(rev) if rev is not None else None)
 
 
-@dataclass(frozen=True)
+@record
 class FileSet:
     """One side's files, repository-relative: master configs in order, the runner config, and
     what the comparison names but this side lacks (compared as empty)."""
@@ -188,7 +189,7 @@ def _runner_path(repo: Repository, trees: Sequence[_Tree], union: Sequence[str],
 
 # ---------------------------------------------------------------- reading and linting one side
 
-@dataclass(frozen=True)
+@record
 class Loaded:
     """One side's configs, linted clean and modelled (None when the side has no master config)."""
 
@@ -253,7 +254,7 @@ def _relabel(result: LintResult, names: Mapping[str, str]) -> LintResult:
 
 # ---------------------------------------------------------------- expanding and comparing
 
-@dataclass(frozen=True)
+@record
 class SideJob:
     row: Row  # carries the entry key that makes it and its plan group
     identity: str  # what makes it the same job at the other side
@@ -268,7 +269,7 @@ class SideJob:
         return self.row.data()
 
 
-@dataclass(frozen=True)
+@record
 class Expanded:
     side: Side
     version: str | None
@@ -294,7 +295,7 @@ def expand_side(loaded: Loaded, rows: Sequence[Row], judge: Format | None = None
     return Expanded(loaded.side, loaded.configs.version, jobs, loaded.entries or {})
 
 
-@dataclass(frozen=True)
+@record
 class Comparison:
     base: Expanded
     head: Expanded

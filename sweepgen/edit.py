@@ -17,7 +17,7 @@ import difflib
 import json
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +26,7 @@ from .problems import Problem
 from .scalar_style import DOUBLE, SINGLE, reads_differently_as_plain, render
 from . import yamlsource
 from .yamlsource import ALIAS, MAP, SCALAR, SEQ, Document, Node, iter_scalars, load_path, load_string, parse
+from .records import record
 
 MERGE_KEY = "<<"
 
@@ -34,7 +35,7 @@ class EditError(Exception):
     """An edit that cannot or must not be made; the message is one line for the user."""
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """One value to set: where (steps from the root), what to call it, and the new value."""
 
@@ -43,7 +44,7 @@ class Target:
     value: Any
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """One scalar replaced: its span in the text before, its old and new value and source."""
 
@@ -61,7 +62,7 @@ class Change:
         return self.old_text if "\n" not in self.old_text else render(self.old, None, in_flow=False)
 
 
-@dataclass
+@record(frozen=False)
 class FileEdit:
     """The planned edit of one file: its text before and after and what changed."""
 
@@ -316,7 +317,7 @@ def suggest(word: str, candidates: list[str]) -> str:
     return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
 
 
-@dataclass(frozen=True)
+@record
 class Located:
     node: Node
     in_flow: bool
@@ -574,7 +575,7 @@ def _lint_failed(edit: FileEdit, exc: Exception) -> EditError:
                      f"nothing was written")
 
 
-@dataclass(frozen=True)
+@record
 class _LineRange:
     before_first: int
     before_last: int

@@ -33,9 +33,10 @@ import os
 import re
 import shlex
 import sys
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from .records import record
 
 ALLOWED = ("full-sweep", "test-config", "runner-model-sweep", "runner-sweep", "custom", "plan")
 MAX_COMMAND = 2000
@@ -57,7 +58,7 @@ class Refused(Exception):
     """A request that does not follow the grammar; the message is one line for the log."""
 
 
-@dataclass(frozen=True)
+@record
 class BumpRequest:
     keys: tuple[str, ...]
     old_image: str

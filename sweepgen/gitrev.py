@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+
+from .records import record
 
 # git's tree modes: a symbolic link's blob is its target's path, not the file's text.
 SYMLINK_MODE = "120000"
@@ -44,14 +45,14 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
 
 
-@dataclass(frozen=True)
+@record
 class TreeItem:
     path: str  # repository-relative, POSIX
     mode: str
     kind: str  # "blob" or "tree" (or "commit" for a submodule)
 
 
-@dataclass(frozen=True)
+@record
 class Repository:
     root: Path  # the top level of the working tree
 

@@ -3,10 +3,10 @@ the Format of their version. Never prints."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import defaults
+from .records import record
 
 if TYPE_CHECKING:
     from .formats import ConfigSet, Format
@@ -17,7 +17,7 @@ class LoadError(Exception):
     """Documents that cannot be expanded together; the message is one line."""
 
 
-@dataclass(frozen=True)
+@record
 class Loaded:
     """A linted document with its schema defaults filled in."""
 

@@ -22,12 +22,13 @@ caller writes it atomically.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from . import formats, schemas
 from .discovery import is_runner_config
+from .records import record
 from .edit import FileEdit, display_path
 from .formats import AddEntryField, MigrationStep, NestDocument, NestEntryField
 from .problems import Problem, sort_problems
@@ -47,7 +48,7 @@ class MigrateError(Exception):
         self.problems = problems or []
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One version upgrade of one document kind, as the newer version's Format declares it."""
 
@@ -56,7 +57,7 @@ class Step:
     changes: tuple[MigrationStep, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Splice:
     """One change of the text before a round: characters start..end replaced by text; entry and
     summary say what it does, for the report (empty for the indentation of nested lines)."""
@@ -68,7 +69,7 @@ class Splice:
     summary: str = ""  # what it does, a verb first: `add `multinode: false` to {count}`
 
 
-@dataclass(frozen=True)
+@record
 class Round:
     """The splices of one step, at offsets of the text before it, and the text after it."""
 
@@ -77,7 +78,7 @@ class Round:
     after: str
 
 
-@dataclass
+@record(frozen=False)
 class Migration:
     """The planned migration of one file: its text before and after, and what was done."""
 

@@ -21,10 +21,10 @@ import json
 import math
 import re
 import zlib
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from .formats.base import Group, Row
+from .records import record
 
 # GitHub Actions runs at most 256 jobs from one matrix.
 MAX_JOBS = 256
@@ -40,7 +40,7 @@ class PlanError(Exception):
     """The entries cannot be planned within the limits asked for."""
 
 
-@dataclass(frozen=True)
+@record
 class Matrix:
     name: str
     group: Group
@@ -63,7 +63,7 @@ class Matrix:
         return cls(size=len(data), packed=zlib.compress(data, 1), **fields)
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     matrices: tuple[Matrix, ...]
 

@@ -14,19 +14,19 @@ the full validator, which also writes the message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, Sequence
 
 from . import checks, schemas
 from .formats.base import Row
+from .records import record
 
 
 class RowError(Exception):
     """A printed row that does not match its matrix-entry schema (a bug in a format, never the user's)."""
 
 
-@dataclass(frozen=True)
+@record
 class _Closed:
     """A closed object schema of independent properties: each property can be checked on its own."""
 

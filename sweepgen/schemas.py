@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+from .records import record
 
 KINDS = ("master-config", "runner-config", "matrix-entry")
 # the URI a schema file has inside sweepgen when it declares no $id: relative $refs between the
@@ -30,7 +31,7 @@ def schema_root() -> Path:
     raise FileNotFoundError("sweepgen schema files are missing from this installation")
 
 
-@dataclass(frozen=True)
+@record
 class Version:
     name: str
     folder: Path

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+from .records import record
 
 TABLE = "tool.sweepgen"
 
@@ -42,7 +43,7 @@ def _versions() -> tuple[str, ...]:
     return tuple(version_choices())
 
 
-@dataclass(frozen=True)
+@record
 class Key:
     """One setting: what it must be, and the parameters (command -> parameter name) it sets."""
 

@@ -13,11 +13,12 @@ import bisect
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Iterator
 
 from .problems import Problem
+from .records import record
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
@@ -86,7 +87,7 @@ class Node:
         return found[0] if found is not None and found[0].value == key else None
 
 
-@dataclass
+@record(frozen=False)
 class Document:
     """A loaded file: its text, its root node and plain value, and load problems."""
 

@@ -12,8 +12,9 @@ carry their printed mapping, entry key and plan group, and `Option`s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
+from ..records import record
 
 if TYPE_CHECKING:
     from sweepgen.lint.registry import RuleInfo
@@ -35,7 +36,7 @@ class RequestError(Exception):
         self.option = option
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Group:
     """Where plan puts a row: one matrix per (scenario, model, kind), e.g. ("1k1k", "dsr1", "")
     or ("agentic", "dsv4", "multinode"). The matrix name joins the non-empty parts with '-'."""
@@ -82,7 +83,7 @@ class Row:
         return f"Row({self.key!r}, {self.group!r}, {self.data()!r})"
 
 
-@dataclass(frozen=True)
+@record
 class Skipped:
     """An entry a selection left out, and why."""
 
@@ -91,13 +92,13 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class Selection:
     rows: Sequence[Row]
     skipped: tuple[Skipped, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """A command-line option a format takes: where it applies, what it means, its values.
 
@@ -124,7 +125,7 @@ class Option:
         return self.flag.lstrip("-").replace("-", "_")
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """What the command line asks of a format's selection: every option of the format for
     the command (its default when not given), and which ones were given."""
@@ -147,7 +148,7 @@ class HasKey:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class ConfigSet:
     """A format's model of one set of configs: its entries (file order, then entry order)
     and its runner config (the format's own model of it, None when there is none)."""
@@ -164,7 +165,7 @@ class ConfigSet:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """What a format's Python rule reports: a place in one document (a path of keys and list
     indexes from its root) and a message; the lint engine turns it into a positioned problem."""
@@ -176,7 +177,7 @@ class Finding:
     at: str = "value"  # "value" or "key": which node of the path the problem points at
 
 
-@dataclass(frozen=True)
+@record
 class RuleContext:
     """What a format's Python rules may read: one master config's plain data, every master
     config of the run (path -> data, in order) and the runner config's plain data."""
@@ -188,7 +189,7 @@ class RuleContext:
     runner_path: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class PythonRule:
     """A lint rule written in Python (one module each), run on every master config of its format."""
 
@@ -196,7 +197,7 @@ class PythonRule:
     check: Callable[[RuleContext], Iterator[Finding]]
 
 
-@dataclass(frozen=True)
+@record
 class AddEntryField:
     """Migration step: add `name: value` to every entry that lacks it, on the line after `after`."""
 
@@ -205,7 +206,7 @@ class AddEntryField:
     after: str
 
 
-@dataclass(frozen=True)
+@record
 class NestEntryField:
     """Migration step: put every entry's field `name` under new keys, e.g. `seq-len-configs` ->
     `scenarios: {fixed-seq-len: ...}` (`into`: the new keys, the last one taking the field's value),
@@ -215,7 +216,7 @@ class NestEntryField:
     into: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class NestDocument:
     """Migration step: put the whole document under one new top-level key (a flat runners.yaml under
     `labels:`)."""
@@ -226,7 +227,7 @@ class NestDocument:
 MigrationStep = AddEntryField | NestEntryField | NestDocument
 
 
-@dataclass(frozen=True)
+@record
 class Migration:
     """How a format's documents are made from its predecessor's (`source`), per document kind."""
 
@@ -235,7 +236,7 @@ class Migration:
     runner: tuple[MigrationStep, ...] = ()
 
 
-@dataclass
+@record(frozen=False)
 class Format:
     """One config version. Subclasses (formats/<version>/) fill in what the version knows."""
 

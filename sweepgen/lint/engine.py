@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +20,19 @@ from ..discovery import find_runner_config, is_runner_config
 from ..formats import Finding, Format, RuleContext
 from ..keywords import REFERENCE_SETS
 from ..problems import Problem, sort_problems
+from ..records import record
 from ..yamlsource import Document, load_path, locate
 from . import rules as generic_rules
 
 
-@dataclass
+@record(frozen=False)
 class FileReport:
     path: str
     kind: str  # "master-config" or "runner-config"
     version: str | None  # None when the file could not be read as YAML
 
 
-@dataclass
+@record(frozen=False)
 class LintResult:
     problems: list[Problem]
     files: list[FileReport]

@@ -16,14 +16,15 @@ the schemas and the Python rules can report to it, and the README's table to it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, Iterator
+
+from ..records import record
 
 ERROR, WARNING = "error", "warning"
 
 
-@dataclass(frozen=True)
+@record
 class RuleInfo:
     id: str
     level: str

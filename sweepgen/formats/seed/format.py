@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from sweepgen.formats.base import ConfigSet, Format, Option, Request, RequestError, Selection
 
 from .policy import Policy
 from .runners import runner_names
+from ...records import record
 
 if TYPE_CHECKING:
     from .select import Selector
 
 
-@dataclass
+@record(frozen=False)
 class SeedFormat(Format):
     """What lint needs (the runner names) is here; the model and selections are imported on
     first use, so that lint does not pay for them."""

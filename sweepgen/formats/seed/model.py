@@ -7,13 +7,14 @@ Fields that only v2 has (`multinode`, `disagg`, a point's `conc-list`, `spec-dec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from sweepgen.modelkit import OUTSIDE, WRITTEN, from_data, written_as_data
+from sweepgen.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Worker:
     """One kind of worker of a multinode deployment (v2): printed with exactly the keys written."""
 
@@ -29,7 +30,7 @@ class Worker:
         return written_as_data(self)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class SearchPoint:
     """A search point: single-node (tp, ep, dp-attn) or, in v2, multinode (prefill, decode)."""
 
@@ -55,14 +56,14 @@ class SearchPoint:
         return self.conc_start
 
 
-@dataclass(frozen=True)
+@record
 class SeqLenConfig:
     isl: int
     osl: int
     search_space: tuple[SearchPoint, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     key: str = field(metadata=OUTSIDE)
     source: str = field(metadata=OUTSIDE)  # the file that defines it
@@ -77,7 +78,7 @@ class Entry:
     disagg: bool | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Custom:
     """What `custom` is given on the command line instead of an entry."""
 
@@ -89,7 +90,7 @@ class Custom:
     disagg: bool | None = None
 
 
-@dataclass(frozen=True)
+@record
 class RunnerConfig:
     path: str
     types: tuple[tuple[str, tuple[str, ...]], ...]  # runner type -> its nodes, in file order

@@ -1,11 +1,11 @@
 """The choices of a seed-family generator that are not facts of its format, as data."""
 
 from __future__ import annotations
+from ...records import record
 
-from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     """The choices of a seed-family generator that are not facts of the format."""
 

@@ -8,7 +8,6 @@ of job values `job` builds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Callable, Mapping
 
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from sweepgen.formats.base import Group, Row
 
 from .shapes import MULTINODE, SHAPES
+from ...records import record
 
 if TYPE_CHECKING:
     from .model import Custom, Entry, SearchPoint
@@ -37,7 +37,7 @@ def job(origin: Entry | Custom, isl: int, osl: int, point: SearchPoint, conc: in
             point.decode.plain() if point.decode is not None else None)
 
 
-@dataclass(frozen=True)
+@record
 class _Order:
     keys: tuple[str, ...]
     pick: Callable[[tuple[Any, ...]], tuple[Any, ...]]

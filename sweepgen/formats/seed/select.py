@@ -9,7 +9,7 @@ selections expand single-node entries only and name the multinode ones they leav
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any, Iterator, TypeVar
 
 from sweepgen import defaults, modelkit
@@ -21,9 +21,10 @@ from . import shapes
 from .model import Custom, Entry, RunnerConfig, SearchPoint, SeqLenConfig
 from .policy import Policy
 from .rows import Orders, job
+from ...records import record
 
 
-@dataclass(frozen=True)
+@record
 class Filters:
     """full-sweep's filters: OR within one, AND across them; empty means no filter."""
 

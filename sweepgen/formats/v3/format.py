@@ -3,13 +3,13 @@ selections on first use."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 from sweepgen.formats.base import ConfigSet, Format, Request, Row, Selection
+from sweepgen.records import record
 
 
-@dataclass
+@record(frozen=False)
 class V3Format(Format):
     def reference_sets(self, runner_data: Any, path: str) -> dict[str, tuple[frozenset[str], str]]:
         from .runners import reference_sets

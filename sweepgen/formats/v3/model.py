@@ -16,7 +16,7 @@ which keys each point wrote.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from typing import Any, Mapping, Sequence
 
@@ -24,12 +24,13 @@ from sweepgen import defaults
 from sweepgen.formats.base import ConfigSet
 from sweepgen.load import LoadError
 from sweepgen.modelkit import OUTSIDE, WRITTEN, ModelError, from_data, written_as_data
+from sweepgen.records import record
 
 # a single-node point's fields whose explicit null the generator reads as "absent" (its default)
 _NULL_IS_DEFAULT = ("ep", "dp-attn")
 
 
-@dataclass(frozen=True)
+@record
 class Worker:
     """A prefill or decode worker of a multinode point: printed with its keys in the file's order,
     the defaults the schema filled (pp, dcp-size, pcp-size) after them."""
@@ -50,7 +51,7 @@ class Worker:
         return written_as_data(self)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Point:
     """One search point: single-node (tp, ...) or multinode (prefill, decode); fixed or agentic."""
 
@@ -84,26 +85,26 @@ class Point:
         return self.kv_p2p_transfer if "kv-p2p-transfer" in self.written else entry.kv_p2p_transfer
 
 
-@dataclass(frozen=True)
+@record
 class FixedBlock:
     isl: int
     osl: int
     search_space: tuple[Point, ...]
 
 
-@dataclass(frozen=True)
+@record
 class AgenticBlock:
     search_space: tuple[Point, ...]
     dram_utilization: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Scenarios:
     fixed_seq_len: tuple[FixedBlock, ...] = ()
     agentic_coding: tuple[AgenticBlock, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     key: str = field(metadata=OUTSIDE)
     source: str = field(metadata=OUTSIDE)  # the file that defines it
@@ -128,13 +129,13 @@ class Entry:
         return self.scenarios.agentic_coding or ()
 
 
-@dataclass(frozen=True)
+@record
 class Hardware:
     available_cpu_dram_mib: int
     gpus_per_node: int
 
 
-@dataclass(frozen=True)
+@record
 class RunnerConfig:
     """runners.yaml: labels (a label -> its nodes, in file order) and hardware facts per key."""
 

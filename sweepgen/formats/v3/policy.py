@@ -9,12 +9,13 @@ the code reads `POLICY`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
+from sweepgen.records import record
 
-@dataclass(frozen=True)
+
+@record
 class EvalPolicy:
     """Which rows the eval pass marks (FORMAT-v3 4.9)."""
 
@@ -29,7 +30,7 @@ class EvalPolicy:
     multinode_ignored: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     headroom: int  # max-model-len = isl + osl + headroom
     seq_lens: Mapping[str, tuple[int, int]]  # the named isl/osl pairs (--seq-lens, exp-names, plan names)

@@ -10,11 +10,11 @@ runner-sweep and custom are sweepgen's smoke jobs in v3 terms (`_smoke`, `custom
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from sweepgen.formats.base import ConfigSet, Request, RequestError, Row, SelectError, Selection, Skipped
 from sweepgen.formats.common.ladder import ladder
+from sweepgen.records import record
 
 from . import dram, evals
 from .model import AgenticBlock, Entry, FixedBlock, Point, RunnerConfig
@@ -24,7 +24,7 @@ from .rows import AGENTIC, FIXED, Builder
 
 # ---------------------------------------------------------------- the request
 
-@dataclass(frozen=True)
+@record
 class Filters:
     """full-sweep's (and test-config's) options; empty or None means no filter."""
 

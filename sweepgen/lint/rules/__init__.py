@@ -8,16 +8,17 @@ and yields positioned problems. A format's own Python rules live in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Iterator
 
 from sweepgen.problems import Problem
+from sweepgen.records import record
 from sweepgen.yamlsource import Document
 
 from ..registry import RuleInfo
 
 
-@dataclass
+@record(frozen=False)
 class RunState:
     """What the rules of one lint run share: the documents seen so far, by whatever they keep."""
 
@@ -25,7 +26,7 @@ class RunState:
     problems: list[Problem] = field(default_factory=list)  # the problems found so far in the document
 
 
-@dataclass(frozen=True)
+@record
 class DocumentRule:
     info: RuleInfo
     check: Callable[[Document, RunState], Iterator[Problem]]

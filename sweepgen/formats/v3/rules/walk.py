@@ -6,13 +6,14 @@ and skips what it does not find (the schema has already reported it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterator, TypeGuard
+
+from sweepgen.records import record
 
 FIXED, AGENTIC = "fixed-seq-len", "agentic-coding"
 
 
-@dataclass(frozen=True)
+@record
 class Point:
     key: str  # the entry key
     entry: dict[str, Any]
