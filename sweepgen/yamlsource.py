@@ -375,8 +375,6 @@ class _NeedNodes(Exception):
 def parse(doc: Document, nodes: bool = False) -> None:
     """Parse doc.text into doc.data (and doc.root with nodes=True, else lazily on first use);
     every fault becomes a problem on doc."""
-    from _ruamel_yaml import CParser  # the C parser: fast, and it gives marks
-
     text = doc.text
     if not text.strip().lstrip("\ufeff").strip():
         doc.usable = False
@@ -388,14 +386,16 @@ def parse(doc: Document, nodes: bool = False) -> None:
         doc.add(bad, "syntax", f"control character U+{ord(text[bad]):04X} is not allowed in YAML")
         return
     base = 1 if doc.bom else 0
-    parser = CParser(text[base:] if base else text)
+    parser = None
     try:
         try:
+            parser = _open_events(text[base:] if base else text)
             _build(doc, parser, base, nodes)
         except _NeedNodes:
-            parser.dispose()
+            _close_events(parser)
+            parser = None
             del doc.problems[:], doc.yaml11_bools[:], doc.yaml11_numbers[:]
-            parser = CParser(text[base:] if base else text)
+            parser = _open_events(text[base:] if base else text)
             _build(doc, parser, base, True)
     except Exception as exc:  # libyaml scanner/parser errors carry marks
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -411,10 +411,8 @@ def parse(doc: Document, nodes: bool = False) -> None:
         doc.data = None
         doc.add(offset, "syntax", f"YAML syntax error: {message}")
     finally:
-        try:
-            parser.dispose()
-        except Exception:  # pragma: no cover - dispose is best effort
-            pass
+        if parser is not None:
+            _close_events(parser)
 
 
 def _offset_of(text: str, mark: Any) -> int:
@@ -430,6 +428,166 @@ def _offset_of(text: str, mark: Any) -> int:
     return min(pos + col, len(text))
 
 
+# libyaml's events as tuples. _ruamel_yaml's CParser makes every event by calling, positionally,
+# the event classes its module imported from ruamel.yaml.events; each construction runs a chain of
+# Python __init__s, a third of the time of a large parse. While sweepgen reads events those names
+# are the factories below, which keep the arguments as they come: a scalar is a plain tuple
+# (anchor, tag, implicit, value, start mark, end mark, style), a collection start (anchor, tag,
+# implicit, start mark, end mark, flow style), an end (start mark, end mark), an alias (anchor,
+# start mark, end mark), a document start (start mark, end mark, ...). Should an installed
+# ruamel.yaml.clib call them otherwise (checked once, on a probe), the factories build its own
+# events and take those fields from them instead.
+
+
+class _MapStart(tuple):
+    __slots__ = ()
+
+
+class _SeqStart(tuple):
+    __slots__ = ()
+
+
+class _MapEnd(tuple):
+    __slots__ = ()
+
+
+class _SeqEnd(tuple):
+    __slots__ = ()
+
+
+class _Alias(tuple):
+    __slots__ = ()
+
+
+class _DocStart(tuple):
+    __slots__ = ()
+
+
+class _StreamEnd(tuple):
+    __slots__ = ()
+
+
+class _Other(tuple):  # stream start, document end
+    __slots__ = ()
+
+
+_KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    # event class -> (our kind, the fields our tuple keeps, in order)
+    "ScalarEvent": (tuple, ("anchor", "ctag", "implicit", "value", "start_mark", "end_mark", "style")),
+    "MappingStartEvent": (_MapStart, ("anchor", "ctag", "implicit", "start_mark", "end_mark", "flow_style")),
+    "SequenceStartEvent": (_SeqStart, ("anchor", "ctag", "implicit", "start_mark", "end_mark", "flow_style")),
+    "MappingEndEvent": (_MapEnd, ("start_mark", "end_mark")),
+    "SequenceEndEvent": (_SeqEnd, ("start_mark", "end_mark")),
+    "AliasEvent": (_Alias, ("anchor", "start_mark", "end_mark")),
+    "DocumentStartEvent": (_DocStart, ("start_mark", "end_mark")),
+    "StreamEndEvent": (_StreamEnd, ("start_mark", "end_mark")),
+    "DocumentEndEvent": (_Other, ("start_mark", "end_mark")),
+    "StreamStartEvent": (_Other, ("start_mark", "end_mark")),
+}
+
+
+def _direct(kind: Any) -> Any:
+    if kind is tuple:
+        return lambda *args: args
+    return lambda *args: kind(args)
+
+
+def _converting(kind: Any, real: Any, names: tuple[str, ...]) -> Any:
+    def make(*args: Any) -> Any:
+        event = real(*args)
+        return kind(getattr(event, name) for name in names)
+    return make
+
+
+_events_state: dict[str, Any] = {}  # "factories", "originals", "depth"
+
+
+def _factories() -> dict[str, Any]:
+    """The factories for this installation's CParser: direct when a probe reads right."""
+    made = _events_state.get("factories")
+    if made is not None:
+        return made
+    import _ruamel_yaml
+
+    originals = {name: getattr(_ruamel_yaml, name) for name in _KINDS}
+    _events_state["originals"] = originals
+    direct = {name: _direct(kind) for name, (kind, _) in _KINDS.items()}
+    made = direct if _probe(_ruamel_yaml, direct) else {
+        name: _converting(kind, originals[name], names) for name, (kind, names) in _KINDS.items()}
+    _events_state["factories"] = made
+    return made
+
+
+def _probe(module: Any, factories: dict[str, Any]) -> bool:
+    """Whether the direct factories keep what the event classes would: a probe document read both
+    ways gives the same kinds and the same fields (marks by offset)."""
+    text = "&a k: !t 'v'\nq: [*a, {x: 1}]\n"
+
+    def read(converting: bool) -> list[Any]:
+        saved = {name: getattr(module, name) for name in factories}
+        if not converting:
+            for name, factory in factories.items():
+                setattr(module, name, factory)
+        parser = module.CParser(text)
+        got: list[Any] = []
+        try:
+            while len(got) < 40:
+                event = parser.get_event()
+                if converting:
+                    kind, names = _KINDS[event.__class__.__name__]
+                    event = kind(getattr(event, name) for name in names)
+                got.append(event)
+                if event.__class__ is _StreamEnd:
+                    break
+        finally:
+            parser.dispose()
+            for name, original in saved.items():
+                setattr(module, name, original)
+        return [(e.__class__, tuple(f.index if name.endswith("_mark") else f
+                                    for name, f in zip(_KINDS_BY_TYPE[e.__class__], e))) for e in got]
+
+    try:
+        return read(False) == read(True)
+    except Exception:
+        return False
+
+
+_KINDS_BY_TYPE = {kind: names for kind, names in _KINDS.values()}
+
+
+def _open_events(text: str) -> Any:
+    """A CParser on text whose events are the tuples above, until _close_events."""
+    import _ruamel_yaml
+
+    factories = _factories()
+    if not _events_state.get("depth"):
+        for name, factory in factories.items():
+            setattr(_ruamel_yaml, name, factory)
+    _events_state["depth"] = _events_state.get("depth", 0) + 1
+    try:
+        return _ruamel_yaml.CParser(text)
+    except BaseException:
+        _release_events()
+        raise
+
+
+def _close_events(parser: Any) -> None:
+    try:
+        parser.dispose()
+    except Exception:  # pragma: no cover - dispose is best effort
+        pass
+    _release_events()
+
+
+def _release_events() -> None:
+    depth = _events_state["depth"] = _events_state["depth"] - 1
+    if depth == 0:
+        import _ruamel_yaml
+
+        for name, original in _events_state["originals"].items():
+            setattr(_ruamel_yaml, name, original)
+
+
 def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
     """Parser events to plain values, iteratively; with nodes, the positioned node tree too.
 
@@ -437,12 +595,10 @@ def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
     whose report needs other nodes' positions (a duplicate key, a collection as a key) raises
     _NeedNodes, for parse() to start again with nodes.
     """
-    from ruamel.yaml import events as ev
-
-    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
-    map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
-    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
-    doc_start, stream_end = ev.DocumentStartEvent, ev.StreamEndEvent
+    scalar_event, alias_event = tuple, _Alias
+    map_start, seq_start = _MapStart, _SeqStart
+    map_end, seq_end = _MapEnd, _SeqEnd
+    doc_start, stream_end = _DocStart, _StreamEnd
     get_event = parser.get_event
     cache = _PLAIN_CACHE
     yaml11 = doc.yaml11_bools
@@ -462,12 +618,11 @@ def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
         event = get_event()
         cls = event.__class__
         if cls is scalar_event:
-            text = event.value
-            tag = event.ctag  # the raw tag: the `tag` property is a Python call per scalar
+            anchor, tag, implicit, text, start_mark, end_mark, style = event
             if tag is not None and tag.__class__ is not str:
                 tag = str(tag)
-            style = event.style or None
-            if style is None and (tag is None or tag == "!") and event.implicit[0]:
+            style = style or None
+            if style is None and (tag is None or tag == "!") and implicit[0]:
                 try:
                     plain = cache[text]
                 except KeyError:
@@ -476,31 +631,29 @@ def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
                     if other is not SAME:
                         numbers11[text] = other
                 if plain.__class__ is str and text in YAML11_BOOLS:
-                    yaml11.append(event.start_mark.index + base)
+                    yaml11.append(start_mark.index + base)
                 elif text in numbers11:
                     if as11:
                         plain = numbers11[text]
                     else:
-                        numbers11_at.append(event.start_mark.index + base)
+                        numbers11_at.append(start_mark.index + base)
             elif tag is not None and tag != "!":
                 plain, err = _resolve_tagged(tag, text)
                 if err:
-                    doc.add(event.start_mark.index + base, "tag", err)
+                    doc.add(start_mark.index + base, "tag", err)
             else:
                 plain = text
-            anchor = event.anchor
             if anchor is not None:
-                doc.add(event.start_mark.index + base, "anchor",
+                doc.add(start_mark.index + base, "anchor",
                         f"anchor '&{anchor}' is not allowed: write values out in full")
             if nodes:
-                node = Node(SCALAR, plain, event.start_mark.index + base, event.end_mark.index + base,
+                node = Node(SCALAR, plain, start_mark.index + base, end_mark.index + base,
                             style, anchor, text)
         elif cls is map_start or cls is seq_start:
-            start = event.start_mark.index + base
-            anchor = event.anchor
+            anchor, tag, _, start_mark, _, flow_style = event
+            start = start_mark.index + base
             if anchor is not None:
                 doc.add(start, "anchor", f"anchor '&{anchor}' is not allowed: write values out in full")
-            tag = event.ctag
             if tag is not None and tag.__class__ is not str:
                 tag = str(tag)
             if tag is not None and tag not in ("!", _CORE + "map", _CORE + "seq"):
@@ -516,24 +669,25 @@ def _build(doc: Document, parser: Any, base: int, nodes: bool) -> None:
             is_map = cls is map_start
             stack.append([{} if is_map else [], is_map, no_key])
             if nodes:
-                flow = "flow" if event.flow_style else None
+                flow = "flow" if flow_style else None
                 node_stack.append([Node(MAP if is_map else SEQ, [], start, start, flow, anchor), None])
             continue
         elif cls is map_end or cls is seq_end:
             plain = stack.pop()[0]
             if nodes:
                 node = node_stack.pop()[0]
-                node.end = event.end_mark.index + base
+                node.end = event[1].index + base
         elif cls is alias_event:
-            start = event.start_mark.index + base
-            doc.add(start, "alias", f"alias '*{event.anchor}' is not allowed: write values out in full")
+            anchor, start_mark, end_mark = event
+            start = start_mark.index + base
+            doc.add(start, "alias", f"alias '*{anchor}' is not allowed: write values out in full")
             plain = None
             if nodes:
-                node = Node(ALIAS, None, start, event.end_mark.index + base, None, event.anchor)
+                node = Node(ALIAS, None, start, end_mark.index + base, None, anchor)
         elif cls is doc_start:
             documents += 1
             if documents > 1:
-                doc.add(event.start_mark.index + base, "multiple-documents",
+                doc.add(event[0].index + base, "multiple-documents",
                         "a config file holds one YAML document; found another one here")
                 doc.usable = False
                 doc.data = None
@@ -706,9 +860,6 @@ def locate(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[Any, ...],
 
 
 def _stream_locate(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int | None, int]]:
-    from _ruamel_yaml import CParser
-    from ruamel.yaml import events as ev
-
     trie: dict[Any, Any] = {}
     for path in paths:
         node_trie = trie
@@ -716,10 +867,10 @@ def _stream_locate(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[An
             node_trie = node_trie.setdefault(step, {})
     found: dict[tuple[Any, ...], tuple[int | None, int]] = {(): (None, 0)}
     base = 1 if doc.bom else 0
-    parser = CParser(doc.text[base:] if base else doc.text)
-    scalar, alias = ev.ScalarEvent, ev.AliasEvent
-    starts = (ev.MappingStartEvent, ev.SequenceStartEvent)
-    ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
+    parser = _open_events(doc.text[base:] if base else doc.text)
+    scalar, alias = tuple, _Alias
+    starts = (_MapStart, _SeqStart)
+    ends = (_MapEnd, _SeqEnd)
     # frames: [is a mapping, its trie (None: nothing wanted below), its path, pending key, its offset, index]
     stack: list[list[Any]] = []
     root_seen = False
@@ -727,31 +878,32 @@ def _stream_locate(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[An
         while True:
             event = parser.get_event()
             cls = event.__class__
-            if cls is ev.StreamEndEvent:
+            if cls is _StreamEnd:
                 break
             if cls in ends:
                 stack.pop()
                 continue
             if cls is not scalar and cls is not alias and cls not in starts:
                 continue
-            offset = event.start_mark.index + base
+            # the start mark: a scalar's fifth field, an alias's second, a collection's fourth
+            offset = event[4 if cls is scalar else 1 if cls is alias else 3].index + base
             if not stack:
                 if root_seen:
                     break
                 root_seen = True
                 found[()] = (None, offset)
                 if cls in starts:
-                    stack.append([cls is ev.MappingStartEvent, trie, (), _NO_KEY, None, 0])
+                    stack.append([cls is _MapStart, trie, (), _NO_KEY, None, 0])
                 continue
             frame = stack[-1]
             if frame[0] and frame[3] is _NO_KEY:  # a mapping key
                 if cls is scalar:
-                    value = event.value if event.style or not event.implicit[0] else resolve_plain(event.value)
+                    value = event[3] if event[6] or not event[2][0] else resolve_plain(event[3])
                     frame[3], frame[4] = key_text(value), offset
                 else:
                     frame[3], frame[4] = _NO_KEY, offset
                     if cls in starts:
-                        stack.append([cls is ev.MappingStartEvent, None, (), _NO_KEY, None, 0])
+                        stack.append([cls is _MapStart, None, (), _NO_KEY, None, 0])
                 continue
             if frame[0]:
                 step, key_offset = frame[3], frame[4]
@@ -764,14 +916,11 @@ def _stream_locate(doc: Document, paths: list[tuple[Any, ...]]) -> dict[tuple[An
             if child is not None and path not in found:
                 found[path] = (key_offset, offset)
             if cls in starts:
-                stack.append([cls is ev.MappingStartEvent, child if child else None, path, _NO_KEY, None, 0])
+                stack.append([cls is _MapStart, child if child else None, path, _NO_KEY, None, 0])
     except Exception:  # pragma: no cover - a document that parsed once parses again
         return _locate_in_tree(doc, paths)
     finally:
-        try:
-            parser.dispose()
-        except Exception:  # pragma: no cover
-            pass
+        _close_events(parser)
     out = {}
     for path in paths:
         cut = len(path)
