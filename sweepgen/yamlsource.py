@@ -439,37 +439,14 @@ def _offset_of(text: str, mark: Any) -> int:
 # events and take those fields from them instead.
 
 
-class _MapStart(tuple):
-    __slots__ = ()
+def _kind(name: str) -> type[tuple[Any, ...]]:
+    """A kind of event: a tuple subclass, told apart by its class."""
+    return type(name, (tuple,), {"__slots__": ()})
 
 
-class _SeqStart(tuple):
-    __slots__ = ()
-
-
-class _MapEnd(tuple):
-    __slots__ = ()
-
-
-class _SeqEnd(tuple):
-    __slots__ = ()
-
-
-class _Alias(tuple):
-    __slots__ = ()
-
-
-class _DocStart(tuple):
-    __slots__ = ()
-
-
-class _StreamEnd(tuple):
-    __slots__ = ()
-
-
-class _Other(tuple):  # stream start, document end
-    __slots__ = ()
-
+_MapStart, _SeqStart, _MapEnd, _SeqEnd = _kind("_MapStart"), _kind("_SeqStart"), _kind("_MapEnd"), _kind("_SeqEnd")
+_Alias, _DocStart, _StreamEnd = _kind("_Alias"), _kind("_DocStart"), _kind("_StreamEnd")
+_Other = _kind("_Other")  # stream start, document end
 
 _KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     # event class -> (our kind, the fields our tuple keeps, in order)
