@@ -19,7 +19,6 @@ import re
 from dataclasses import field
 from functools import cache
 from typing import Any, Callable, Iterator, Sequence
-from urllib.parse import urldefrag, urljoin
 
 from . import checks, schemas
 from .records import record
@@ -100,7 +99,7 @@ class _Compiler:
         for i, _ in enumerate(schema.get("prefixItems", [])):
             plan.prefix_items.append(self.plan(_child(uri, "prefixItems", str(i))))
         if "$ref" in schema:
-            plan.members.append(self.plan(urljoin(uri, schema["$ref"])))
+            plan.members.append(self.plan(schemas.join(uri, schema["$ref"])))
         for i, _ in enumerate(schema.get("allOf", [])):
             plan.members.append(self.plan(_child(uri, "allOf", str(i))))
         for keyword in ("anyOf", "oneOf"):
@@ -118,34 +117,40 @@ class _Compiler:
         return self.checker(uri)
 
     def settle(self) -> None:
-        """Mark the plans that can reach a default (a fixed point, since the graph may cycle)."""
-        changed = True
-        while changed:
-            changed = False
-            for plan in self.plans.values():
-                if plan.live:
-                    continue
-                children = [*plan.properties.values(), *(p for _, p in plan.patterns), *plan.prefix_items,
-                            *plan.members, *(p for _, p in plan.branches),
-                            *(p for _, t, e in plan.conditions for p in (t, e) if p is not None)]
-                if plan.additional is not None:
-                    children.append(plan.additional)
-                if plan.items is not None:
-                    children.append(plan.items)
-                has_defaults = any(child.own_default() for child in plan.properties.values())
-                if has_defaults or any(child.live for child in children):
-                    plan.live = True
-                    changed = True
-        for plan in self.plans.values():
+        """Mark the plans that can reach a default: those with a defaulted property, and every plan
+        above one of them (the graph may cycle, so liveness spreads from the first up the edges)."""
+        plans = list(self.plans.values())
+        defaults = {id(plan): plan.own_default() for plan in plans}
+        parents: dict[int, list[_Plan]] = {}
+        todo: list[_Plan] = []
+        for plan in plans:
+            children = [*plan.properties.values(), *(p for _, p in plan.patterns), *plan.prefix_items,
+                        *plan.members, *(p for _, p in plan.branches),
+                        *(p for _, t, e in plan.conditions for p in (t, e) if p is not None)]
+            if plan.additional is not None:
+                children.append(plan.additional)
+            if plan.items is not None:
+                children.append(plan.items)
+            for child in children:
+                parents.setdefault(id(child), []).append(plan)
+            if any(defaults[id(child)] for child in plan.properties.values()):
+                plan.live = True
+                todo.append(plan)
+        while todo:
+            for parent in parents.get(id(todo.pop()), ()):
+                if not parent.live:
+                    parent.live = True
+                    todo.append(parent)
+        for plan in plans:
             plan.live_properties = [(name, sub) for name, sub in plan.properties.items() if sub.live]
             plan.defaulted = [(name, default[0], sub) for name, sub in plan.properties.items()
-                              if (default := sub.own_default())]
+                              if (default := defaults[id(sub)])]
             plan.scan_keys = any(sub.live for _, sub in plan.patterns) or bool(plan.additional and plan.additional.live)
 
 
 def _child(uri: str, *parts: str) -> str:
     escaped = "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
-    base, fragment = urldefrag(uri)
+    base, _, fragment = uri.partition("#")
     return f"{base}#{fragment}/{escaped}"
 
 

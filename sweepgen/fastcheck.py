@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from functools import cache
 from typing import Any, Callable
-from urllib.parse import urljoin
 
 Check = Callable[[Any], bool]
 
@@ -120,7 +119,7 @@ class _Compiler:
     def _ref(self, ref: str, base: str) -> tuple[Any, str]:
         from . import schemas
 
-        uri = urljoin(base, ref)
+        uri = schemas.join(base, ref)
         return schemas.resolve(uri, self.documents), uri.partition("#")[0] or base
 
     def _checks(self, s: dict[str, Any], base: str) -> list[Check]:
@@ -396,14 +395,23 @@ class _Compiler:
 
 
 @cache
-def checker(version_name: str, kind: str) -> Check | None:
-    """The compiled check of one schema document, or None when it cannot be compiled."""
+def _shipped() -> _Compiler:
+    """One compiler of the shipped schemas for the whole process: a location that many checks
+    reach (a `$defs` entry) is compiled once, whichever check reaches it first."""
     from . import schemas
     from .keywords import KEYWORDS
 
+    return _Compiler(schemas.documents_by_id(), KEYWORDS)
+
+
+@cache
+def checker(version_name: str, kind: str) -> Check | None:
+    """The compiled check of one schema document, or None when it cannot be compiled."""
+    from . import schemas
+
     schema = schemas.version(version_name).schema(kind)
     try:
-        return _Compiler(schemas.documents_by_id(), KEYWORDS).compile(schema, schema.get("$id", ""))
+        return _shipped().compile(schema, schema.get("$id", ""))
     except Unsupported:
         return None
 
@@ -411,10 +419,9 @@ def checker(version_name: str, kind: str) -> Check | None:
 def check_at(uri: str) -> Check:
     """The compiled check of one schema location (an absolute `$id#/pointer`); raises
     Unsupported (or KeyError for a location that does not exist) when it cannot compile."""
-    from . import schemas
-    from .keywords import KEYWORDS
-
-    return _Compiler(schemas.documents_by_id(), KEYWORDS).compile({"$ref": uri}, uri)
+    compiler = _shipped()
+    target, base = compiler._ref(uri, uri)  # KeyError when there is no such location
+    return compiler.compile(target, base)
 
 
 def accepts(version_name: str, kind: str, data: Any) -> bool:
