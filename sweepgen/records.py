@@ -4,8 +4,8 @@
 frozen class, ten with `order=True`. sweepgen declares some forty such classes on the path of every
 command, and compiling their methods was a tenth of a full-sweep's start-up. A `record` is the same
 dataclass (`fields`, `replace`, `is_dataclass`, field metadata, `kw_only` and defaults all work)
-with only `__init__` (and, when frozen, the two attribute guards) generated; `__eq__`, `__hash__`,
-`__repr__` and the order methods are the functions below, which read the fields through one
+with only `__init__` generated; `__eq__`, `__hash__`, `__repr__`, the order methods and a frozen
+record's attribute guards are the functions below, which read the fields through one
 `operator.attrgetter` per class and behave as the generated ones do.
 """
 
@@ -57,6 +57,16 @@ _ORDER = {
 }
 
 
+def _set_once(self: Any, name: str, value: Any) -> None:
+    if name in self.__dict__ or name not in self.__class__.__record_fields__:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+    object.__setattr__(self, name, value)
+
+
+def _no_delete(self: Any, name: str) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     if len(names) == 1:  # attrgetter of one name returns the value itself, not a tuple
         one = attrgetter(names[0])
@@ -88,12 +98,17 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = True, order: bool = 
 
     def wrap(cls: type[T]) -> type[T]:
         own = set(cls.__dict__)
-        made: Any = dataclasses.dataclass(cls, frozen=frozen, eq=False, repr=False, kw_only=kw_only)
+        # frozen without dataclass's frozen: its generated __init__ assigns each field once through
+        # the shared _set_once, which refuses any later assignment (and deletion), as frozen does
+        made: Any = dataclasses.dataclass(cls, eq=False, repr=False, kw_only=kw_only)
         fields = dataclasses.fields(made)
+        made.__record_fields__ = frozenset(f.name for f in fields)
         compared = tuple(f.name for f in fields if f.compare)
         setattr(made, _VALUES, staticmethod(_getter(compared)))
         setattr(made, "__record_repr__", tuple(f.name for f in fields if f.repr))
         methods: dict[str, Any] = {"__repr__": _repr}
+        if frozen:
+            methods.update({"__setattr__": _set_once, "__delattr__": _no_delete})
         if eq:  # as dataclass: a frozen record hashes its fields; a mutable one is unhashable
             methods.update({"__eq__": _eq, "__hash__": _hash if frozen else None})
         if order:

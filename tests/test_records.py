@@ -81,6 +81,9 @@ def test_frozen_and_mutable() -> None:
         p.x = 2  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         del p.x  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.other = 1  # type: ignore[attr-defined]
+    assert (p.x, p.y, p.label) == (1, 0, "") and vars(p) == {"x": 1, "y": 0, "label": ""}
     box = Box()
     box.items.append(1)
     box.items = [2]
