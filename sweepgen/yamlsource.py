@@ -435,8 +435,8 @@ def _offset_of(text: str, mark: Any) -> int:
 # (anchor, tag, implicit, value, start mark, end mark, style), a collection start (anchor, tag,
 # implicit, start mark, end mark, flow style), an end (start mark, end mark), an alias (anchor,
 # start mark, end mark), a document start (start mark, end mark, ...). Should an installed
-# ruamel.yaml.clib call them otherwise (checked once, on a probe), the factories build its own
-# events and take those fields from them instead.
+# ruamel.yaml.clib not call them so (checked once, on a probe read both ways), nothing is swapped:
+# its own events are read and their fields taken into the same tuples.
 
 
 def _kind(name: str) -> type[tuple[Any, ...]]:
@@ -469,30 +469,39 @@ def _direct(kind: Any) -> Any:
     return lambda *args: kind(args)
 
 
-def _converting(kind: Any, real: Any, names: tuple[str, ...]) -> Any:
-    def make(*args: Any) -> Any:
-        event = real(*args)
-        return kind(getattr(event, name) for name in names)
-    return make
+def _as_tuple(event: Any) -> Any:
+    """One of ruamel's own events as the tuple _direct's factory would have made."""
+    kind, names = _KINDS[event.__class__.__name__]
+    return kind(getattr(event, name) for name in names)
 
 
-_events_state: dict[str, Any] = {}  # "factories", "originals", "depth"
+class _Converting:
+    """A CParser whose events are converted one by one (when the factories cannot be used)."""
+
+    def __init__(self, parser: Any) -> None:
+        self.parser = parser
+
+    def get_event(self) -> Any:
+        return _as_tuple(self.parser.get_event())
+
+    def dispose(self) -> None:
+        self.parser.dispose()
 
 
-def _factories() -> dict[str, Any]:
-    """The factories for this installation's CParser: direct when a probe reads right."""
-    made = _events_state.get("factories")
-    if made is not None:
-        return made
-    import _ruamel_yaml
+_FACTORIES = {name: _direct(kind) for name, (kind, _) in _KINDS.items()}
+_events_state: dict[str, Any] = {}  # "direct" (whether the factories read right), "originals", "depth"
 
-    originals = {name: getattr(_ruamel_yaml, name) for name in _KINDS}
-    _events_state["originals"] = originals
-    direct = {name: _direct(kind) for name, (kind, _) in _KINDS.items()}
-    made = direct if _probe(_ruamel_yaml, direct) else {
-        name: _converting(kind, originals[name], names) for name, (kind, names) in _KINDS.items()}
-    _events_state["factories"] = made
-    return made
+
+def _direct_ok() -> bool:
+    """Whether this installation's CParser makes its events through the swapped factories, in the
+    fields' order (a probe, once per process)."""
+    ok = _events_state.get("direct")
+    if ok is None:
+        import _ruamel_yaml
+
+        _events_state["originals"] = {name: getattr(_ruamel_yaml, name) for name in _KINDS}
+        ok = _events_state["direct"] = _probe(_ruamel_yaml, _FACTORIES)
+    return bool(ok)
 
 
 def _probe(module: Any, factories: dict[str, Any]) -> bool:
@@ -500,9 +509,9 @@ def _probe(module: Any, factories: dict[str, Any]) -> bool:
     ways gives the same kinds and the same fields (marks by offset)."""
     text = "&a k: !t 'v'\nq: [*a, {x: 1}]\n"
 
-    def read(converting: bool) -> list[Any]:
+    def read(direct: bool) -> list[Any]:
         saved = {name: getattr(module, name) for name in factories}
-        if not converting:
+        if direct:
             for name, factory in factories.items():
                 setattr(module, name, factory)
         parser = module.CParser(text)
@@ -510,9 +519,8 @@ def _probe(module: Any, factories: dict[str, Any]) -> bool:
         try:
             while len(got) < 40:
                 event = parser.get_event()
-                if converting:
-                    kind, names = _KINDS[event.__class__.__name__]
-                    event = kind(getattr(event, name) for name in names)
+                if not direct:
+                    event = _as_tuple(event)
                 got.append(event)
                 if event.__class__ is _StreamEnd:
                     break
@@ -524,7 +532,7 @@ def _probe(module: Any, factories: dict[str, Any]) -> bool:
                                     for name, f in zip(_KINDS_BY_TYPE[e.__class__], e))) for e in got]
 
     try:
-        return read(False) == read(True)
+        return read(True) == read(False)
     except Exception:
         return False
 
@@ -533,12 +541,13 @@ _KINDS_BY_TYPE = {kind: names for kind, names in _KINDS.values()}
 
 
 def _open_events(text: str) -> Any:
-    """A CParser on text whose events are the tuples above, until _close_events."""
+    """A parser of text whose events are the tuples above, until _close_events."""
     import _ruamel_yaml
 
-    factories = _factories()
+    if not _direct_ok():
+        return _Converting(_ruamel_yaml.CParser(text))
     if not _events_state.get("depth"):
-        for name, factory in factories.items():
+        for name, factory in _FACTORIES.items():
             setattr(_ruamel_yaml, name, factory)
     _events_state["depth"] = _events_state.get("depth", 0) + 1
     try:
@@ -553,7 +562,8 @@ def _close_events(parser: Any) -> None:
         parser.dispose()
     except Exception:  # pragma: no cover - dispose is best effort
         pass
-    _release_events()
+    if not isinstance(parser, _Converting):
+        _release_events()
 
 
 def _release_events() -> None:

@@ -56,16 +56,35 @@ def _read(text: str) -> Any:
 
 
 def _use_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """From here on, factories that build ruamel's own events and read their fields by name."""
+    """From here on, as where the factories cannot be used: ruamel's own events, converted."""
     monkeypatch.setattr(yamlsource, "_events_state", {})
     monkeypatch.setattr(yamlsource, "_probe", lambda module, factories: False)
 
 
+class _Unswappable:
+    """A C parser module that makes its events with the classes it was built with, whatever its
+    names are set to: the probe must then refuse the factories."""
+
+    def __init__(self) -> None:
+        for name in yamlsource._KINDS:
+            setattr(self, name, getattr(real_events, name))
+
+    @staticmethod
+    def CParser(text: str) -> Any:  # noqa: N802 - the name the module has
+        return _ruamel_yaml.CParser(text)
+
+
 def test_this_installation_reads_events_directly() -> None:
-    factories = yamlsource._factories()
-    assert factories["ScalarEvent"](None, None, (True, False), "v", None, None, "") == \
+    assert yamlsource._direct_ok()
+    assert yamlsource._FACTORIES["ScalarEvent"](None, None, (True, False), "v", None, None, "") == \
         (None, None, (True, False), "v", None, None, "")
-    assert yamlsource._probe(_ruamel_yaml, factories)
+    assert yamlsource._probe(_ruamel_yaml, yamlsource._FACTORIES)
+
+
+def test_the_probe_refuses_a_parser_that_ignores_the_factories() -> None:
+    assert not yamlsource._probe(_Unswappable(), yamlsource._FACTORIES)
+    swapped_order = dict(yamlsource._FACTORIES, ScalarEvent=lambda *args: args[::-1])
+    assert not yamlsource._probe(_ruamel_yaml, swapped_order)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -88,7 +107,10 @@ def test_the_fallback_reads_every_document_alike(monkeypatch: pytest.MonkeyPatch
     direct = [_read(t) for t in texts]
     _use_fallback(monkeypatch)
     assert [_read(t) for t in texts] == direct
-    assert yamlsource._events_state["factories"]["ScalarEvent"].__name__ == "make"
+    assert yamlsource._events_state["direct"] is False
+    parser = yamlsource._open_events("a: 1\n")
+    assert isinstance(parser, yamlsource._Converting)
+    yamlsource._close_events(parser)
     assert _classes() == {name: getattr(real_events, name) for name in yamlsource._KINDS}
 
 
