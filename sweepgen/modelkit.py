@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, fields, is_dataclass
 from functools import cache
+from operator import attrgetter
 from types import NoneType, UnionType
 from typing import Any, Callable, TypeVar, get_args, get_origin, get_type_hints
 
@@ -31,14 +32,21 @@ def attribute_name(key: str) -> str:
     return key.replace("-", "_")
 
 
+# a document's key order -> the getter of those attributes (objects of one file share a few orders)
+_WRITTEN_GETTERS: dict[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] = {}
+
+
 def written_as_data(obj: Any) -> dict[str, Any]:
     """A model object as its document wrote it: the keys of its WRITTEN field, in their order,
     with their (filled) values; tuples are lists again."""
-    out: dict[str, Any] = {}
-    for key in obj.written:
-        value = getattr(obj, attribute_name(key))
-        out[key] = list(value) if isinstance(value, tuple) else value
-    return out
+    keys: tuple[str, ...] = obj.written
+    getter = _WRITTEN_GETTERS.get(keys)
+    if getter is None:
+        names = [attribute_name(key) for key in keys]
+        one = attrgetter(*names) if names else None
+        getter = _WRITTEN_GETTERS[keys] = (
+            (lambda o: ()) if one is None else (lambda o: (one(o),)) if len(names) == 1 else one)
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in zip(keys, getter(obj))}
 
 
 class ModelError(Exception):
