@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import MISSING, fields, is_dataclass
 from functools import cache
-from operator import attrgetter
 from types import NoneType, UnionType
 from typing import Any, Callable, TypeVar, get_args, get_origin, get_type_hints
+
+from . import records
 
 T = TypeVar("T")
 
@@ -42,10 +43,7 @@ def written_as_data(obj: Any) -> dict[str, Any]:
     keys: tuple[str, ...] = obj.written
     getter = _WRITTEN_GETTERS.get(keys)
     if getter is None:
-        names = [attribute_name(key) for key in keys]
-        one = attrgetter(*names) if names else None
-        getter = _WRITTEN_GETTERS[keys] = (
-            (lambda o: ()) if one is None else (lambda o: (one(o),)) if len(names) == 1 else one)
+        getter = _WRITTEN_GETTERS[keys] = records.getter([attribute_name(key) for key in keys])
     return {key: list(value) if isinstance(value, tuple) else value for key, value in zip(keys, getter(obj))}
 
 

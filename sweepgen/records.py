@@ -67,7 +67,8 @@ def _no_delete(self: Any, name: str) -> None:
     raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
 
-def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+def getter(names: tuple[str, ...] | list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The attributes `names` of an object, as a tuple, in one call (an attrgetter, whatever the count)."""
     if len(names) == 1:  # attrgetter of one name returns the value itself, not a tuple
         one = attrgetter(names[0])
         return lambda obj: (one(obj),)
@@ -98,13 +99,15 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = True, order: bool = 
 
     def wrap(cls: type[T]) -> type[T]:
         own = set(cls.__dict__)
+        if cls.__dict__.get("__hash__", 0) is None and "__eq__" in own:
+            own.discard("__hash__")  # Python's implicit None beside an own __eq__, which dataclass replaces
         # frozen without dataclass's frozen: its generated __init__ assigns each field once through
         # the shared _set_once, which refuses any later assignment (and deletion), as frozen does
         made: Any = dataclasses.dataclass(cls, eq=False, repr=False, kw_only=kw_only)
         fields = dataclasses.fields(made)
         made.__record_fields__ = frozenset(f.name for f in fields)
         compared = tuple(f.name for f in fields if f.compare)
-        setattr(made, _VALUES, staticmethod(_getter(compared)))
+        setattr(made, _VALUES, staticmethod(getter(compared)))
         setattr(made, "__record_repr__", tuple(f.name for f in fields if f.repr))
         methods: dict[str, Any] = {"__repr__": _repr}
         if frozen:

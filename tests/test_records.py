@@ -107,3 +107,29 @@ def test_dataclass_functions_work() -> None:
         Named("n")  # type: ignore[misc]
     assert dataclasses.astuple(Point(1, 2, "a")) == (1, 2, "a")
     assert One("x") == One("x") and hash(One("x")) == hash(("x",))
+
+
+def test_getter_is_a_tuple_whatever_the_count() -> None:
+    from sweepgen.records import getter
+
+    p = Point(1, 2, "a")
+    assert getter(("x", "label"))(p) == (1, "a") and getter(["y"])(p) == (2,) and getter(())(p) == ()
+
+
+def test_an_own_eq_keeps_the_generated_hash_as_dataclass_does() -> None:
+    @record
+    class Own:
+        name: str
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Own) and other.name.lower() == self.name.lower()
+
+    @dataclasses.dataclass(frozen=True)
+    class DataOwn:
+        name: str
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, DataOwn) and other.name.lower() == self.name.lower()
+
+    assert Own("a") == Own("A") and DataOwn("a") == DataOwn("A")
+    assert hash(Own("a")) == hash(("a",)) == hash(DataOwn("a"))
